@@ -1,0 +1,110 @@
+"""The `scoreminer` command: parse, call the library, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from scoreminer import render
+from scoreminer.errors import ConfigError, ScoreminerError
+from scoreminer.settings import Settings, load_settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class _Group(TyperGroup):
+    """Turns a ScoreminerError anywhere below into one red line and its exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScoreminerError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Run and tune a Score Vision (subnet 44) miner.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@dataclass
+class CliState:
+    """Global options; settings are built on first use so `--help` never trips on a bad .env."""
+
+    env_file: Path | None
+    overrides: dict[str, str] = field(default_factory=dict)
+    _settings: Settings | None = None
+
+    def settings(self, **flags: Any) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.env_file, {**self.overrides, **flags})
+        return self._settings
+
+
+def _parse_sets(values: list[str]) -> dict[str, str]:
+    pairs = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set {item!r} is not KEY=VALUE", "write e.g. --set FRAME_STRIDE=2")
+        pairs[key.strip().lower()] = value
+    return pairs
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    env_file: Annotated[
+        Path | None, typer.Option("--env-file", help="The .env to use (else $SCOREMINER_ENV_FILE, else .env in cwd or a parent).")
+    ] = None,
+    set_: Annotated[
+        list[str], typer.Option("--set", help="Override a setting for this run: --set KEY=VALUE (repeatable).")
+    ] = [],  # noqa: B006 - typer needs a literal default
+) -> None:
+    """Run and tune a Score Vision (subnet 44) miner."""
+    try:
+        overrides = _parse_sets(set_)
+    except ConfigError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    ctx.obj = CliState(env_file=env_file, overrides=overrides)
+
+
+@app.command("check-env")
+def check_env(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="Skip the checks that need the chain.")] = False,
+    show_settings: Annotated[bool, typer.Option("--show-settings", help="Also list every setting, its value and source.")] = False,
+) -> None:
+    """Check this install the way a validator would find it broken; exit 1 if any check fails."""
+    from scoreminer.doctor import run_doctor
+
+    state: CliState = ctx.obj
+    report = run_doctor(state.env_file, state.overrides, offline=offline, show_settings=show_settings)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        render.print_doctor(console, report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+app.command("doctor", help="Alias of check-env.")(check_env)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(app())

@@ -1,0 +1,75 @@
+"""Checks on this machine: the compute device, the listening port and the temp disk."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import socket
+import tempfile
+
+import httpx
+
+from scoreminer.doctor.report import Check, fail, ok, warn
+from scoreminer.settings import Settings
+
+MIN_FREE_BYTES = 512 * 2**20
+WARN_FREE_BYTES = 2 * 2**30
+
+
+def check_device(settings: Settings) -> Check:
+    """The requested torch device exists (CUDA name and memory when present)."""
+    import torch
+
+    wanted = settings.device
+    if torch.cuda.is_available():
+        index = int(wanted.partition(":")[2] or 0)
+        if wanted.startswith("cuda") and index >= torch.cuda.device_count():
+            return fail("device", f"{wanted} requested, {torch.cuda.device_count()} GPU(s) present", "set DEVICE=cuda:0")
+        props = torch.cuda.get_device_properties(index)
+        return ok("device", f"{wanted}: {props.name}, {props.total_memory / 2**30:.0f} GiB")
+    if wanted.startswith("cuda"):
+        return fail("device", f"DEVICE={wanted} but torch {torch.__version__} sees no CUDA GPU",
+                    "set DEVICE=cpu (slow) or fix the NVIDIA driver / install a CUDA build of torch")
+    if wanted == "mps" and not torch.backends.mps.is_available():
+        return fail("device", "DEVICE=mps but MPS is not available", "set DEVICE=cpu")
+    if wanted == "auto":
+        return warn("device", "auto → cpu: no GPU visible; challenges will be slow", "run the miner on a CUDA machine")
+    return ok("device", wanted)
+
+
+def check_port(settings: Settings) -> Check:
+    """HOST:PORT can be bound (or is held by a running scoreminer)."""
+    where = f"{settings.host}:{settings.port}"
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind((settings.host, settings.port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                return fail("port", f"cannot bind {where}: {exc.strerror}", "set HOST to an address of this machine")
+            if _scoreminer_answers(settings.port):
+                return ok("port", f"{where} is held by a running scoreminer")
+            return fail("port", f"{where} is in use by another process",
+                        f"stop it (`ss -ltnp 'sport = :{settings.port}'` shows it) or set PORT")
+    return ok("port", f"{where} is free")
+
+
+def check_disk() -> Check:
+    """Enough free space where challenge videos are downloaded."""
+    directory = tempfile.gettempdir()
+    free = shutil.disk_usage(directory).free
+    found = f"{free / 2**30:.1f} GiB free in {directory}"
+    if free < MIN_FREE_BYTES:
+        return fail("disk", found, "free space there or set TMPDIR to a roomier disk")
+    if free < WARN_FREE_BYTES:
+        return warn("disk", found, "free space there or set TMPDIR to a roomier disk")
+    return ok("disk", found)
+
+
+def _scoreminer_answers(port: int) -> bool:
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1.0)
+        return response.json().get("service") == "scoreminer"
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return False

@@ -1,0 +1,267 @@
+"""The one settings object: every knob of the miner, where its value came from, and the .env used.
+
+Precedence: command-line flag > process environment > .env file > default. This is the only
+module that reads the process environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from dotenv import dotenv_values
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from scoreminer.errors import ConfigError
+
+ENV_FILE_VARIABLE = "SCOREMINER_ENV_FILE"
+NETWORK_ADDRESSES = {
+    "finney": "wss://entrypoint-finney.opentensor.ai:443",
+    "test": "wss://test.finney.opentensor.ai:443",
+    "local": "ws://127.0.0.1:9944",
+}
+PATH_FIELDS = ("wallet_path", "models_dir", "nodes_snapshot")
+
+
+def _f(default: Any, meaning: str, allowed: str, **kw: Any) -> Any:
+    """A field with the text used by README, .env.example and error messages."""
+    return Field(default, description=meaning, json_schema_extra={"allowed": allowed}, **kw)
+
+
+class Settings(BaseSettings):
+    """Every setting of the miner; field `foo_bar` is read from `FOO_BAR`."""
+
+    model_config = SettingsConfigDict(
+        case_sensitive=False, env_ignore_empty=True, extra="ignore", validate_default=True
+    )
+
+    netuid: int | None = _f(None, "Subnet uid (44 on finney, 261 on testnet).", "0 to 65535", ge=0, le=65535)
+    subtensor_network: Literal["finney", "test", "local"] = _f(
+        "finney", "Named chain endpoint, used when SUBTENSOR_ADDRESS is empty.", "finney, test, local"
+    )
+    subtensor_address: str | None = _f(None, "Chain websocket URL; overrides SUBTENSOR_NETWORK.", "ws://… or wss://…")
+    wallet_name: str = _f("default", "Wallet folder under WALLET_PATH.", "a folder name")
+    hotkey_name: str = _f("default", "Hotkey file under WALLET_PATH/WALLET_NAME/hotkeys.", "a file name")
+    wallet_path: Path = _f(Path("~/.bittensor/wallets"), "Where wallets live.", "a directory")
+    min_stake_threshold: float = _f(1000.0, "Least stake a validator needs to be served.", "a number ≥ 0", ge=0)
+    refresh_nodes: bool = _f(True, "Refresh the metagraph from the chain in the background.", "true or false")
+    load_old_nodes: bool = _f(True, "Start from the saved metagraph snapshot.", "true or false")
+    nodes_snapshot: Path = _f(Path("nodes.json"), "Where the metagraph snapshot is saved.", "a file path")
+    allowed_validator_hotkeys: Annotated[list[str], NoDecode] = _f(
+        [], "Hotkeys served without the metagraph lookup (testnet/local); signatures still checked.",
+        "comma-separated ss58 addresses",
+    )
+    device: str = _f("auto", "Torch device for the models.", "auto, cpu, cuda, cuda:N, mps")
+    half: bool = _f(False, "Half precision (CUDA only).", "true or false")
+    batch_size: int = _f(8, "Frames per model call.", "1 to 1024", ge=1, le=1024)
+    img_size: int = _f(1280, "Model input size; default for both models.", "32 to 4096, multiple of 32", ge=32, le=4096)
+    player_img_size: int | None = _f(None, "Player model input size (IMG_SIZE when empty).", "32 to 4096, multiple of 32", ge=32, le=4096)
+    pitch_img_size: int | None = _f(None, "Pitch model input size (IMG_SIZE when empty).", "32 to 4096, multiple of 32", ge=32, le=4096)
+    frame_stride: int = _f(1, "Run the models on every Nth frame; others are interpolated.", "1 to 10", ge=1, le=10)
+    prefetch_frames: int = _f(64, "Decoded frames buffered ahead of inference.", "1 to 4096", ge=1, le=4096)
+    models_dir: Path = _f(Path("models"), "Folder that holds the weights.", "a directory")
+    player_model: str = _f("football-player-detection.pt", "Player detector weights in MODELS_DIR.", "a file name")
+    pitch_model: str = _f("football-pitch-detection.pt", "Pitch keypoint weights in MODELS_DIR.", "a file name")
+    host: str = _f("0.0.0.0", "Address the miner listens on.", "an IP address or host name")
+    port: int = _f(7999, "Port the miner listens on.", "1 to 65535", ge=1, le=65535)
+
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    _lookup: EnvFileLookup | None = PrivateAttr(default=None)
+
+    @field_validator("device")
+    @classmethod
+    def _check_device(cls, value: str) -> str:
+        value = value.strip().lower()
+        base, _, index = value.partition(":")
+        if base in ("auto", "cpu", "mps") and not index or base == "cuda" and (not index or index.isdigit()):
+            return value
+        raise ValueError("unknown device")
+
+    @field_validator("subtensor_address")
+    @classmethod
+    def _check_address(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("ws://", "wss://")):
+            raise ValueError("not a websocket URL")
+        return value or None
+
+    @field_validator("img_size", "player_img_size", "pitch_img_size")
+    @classmethod
+    def _check_stride32(cls, value: int | None) -> int | None:
+        if value is not None and value % 32:
+            raise ValueError("not a multiple of 32")
+        return value
+
+    @field_validator("allowed_validator_hotkeys", mode="before")
+    @classmethod
+    def _split_hotkeys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for hotkey in value:
+            _check_ss58(hotkey)
+        return value
+
+    @model_validator(mode="after")
+    def _default_sizes(self) -> Settings:
+        self.player_img_size = self.player_img_size or self.img_size
+        self.pitch_img_size = self.pitch_img_size or self.img_size
+        return self
+
+    # -- derived values -------------------------------------------------------------------
+
+    @property
+    def chain_address(self) -> str:
+        """The websocket URL of the chain: SUBTENSOR_ADDRESS, else the named network's."""
+        return self.subtensor_address or NETWORK_ADDRESSES[self.subtensor_network]
+
+    @property
+    def hotkey_path(self) -> Path:
+        return self.wallet_path / self.wallet_name / "hotkeys" / self.hotkey_name
+
+    @property
+    def player_model_path(self) -> Path:
+        return self.models_dir / self.player_model
+
+    @property
+    def pitch_model_path(self) -> Path:
+        return self.models_dir / self.pitch_model
+
+    @property
+    def env_lookup(self) -> EnvFileLookup:
+        """How the .env file was found (or where it was looked for)."""
+        return self._lookup or EnvFileLookup(None, "not searched", [])
+
+    def source(self, name: str) -> str:
+        """Where a setting's value came from: flag, environment, the .env path, default."""
+        return self._sources.get(name, "default")
+
+    def require_netuid(self) -> int:
+        """NETUID, or a ConfigError naming where to set it."""
+        if self.netuid is None:
+            raise ConfigError("NETUID is not set", f"add NETUID=44 to {self.env_lookup.describe_target()}")
+        return self.netuid
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(KEY, value with secrets masked, source) for every setting."""
+        return [(name.upper(), _show(getattr(self, name)), self.source(name)) for name in type(self).model_fields]
+
+
+@dataclass(frozen=True)
+class EnvFileLookup:
+    """The .env file used (path None when none was found), how it was chosen, and where we looked."""
+
+    path: Path | None
+    how: str
+    searched: list[Path] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.path:
+            return f"{self.path} ({self.how})"
+        return "none found; looked in " + ", ".join(str(p) for p in self.searched)
+
+    def describe_target(self) -> str:
+        return str(self.path) if self.path else "a .env file (or the environment)"
+
+
+def find_env_file(explicit: Path | None = None, cwd: Path | None = None) -> EnvFileLookup:
+    """The .env to use: --env-file, else $SCOREMINER_ENV_FILE, else .env in cwd or a parent."""
+    cwd = (cwd or Path.cwd()).resolve()
+    for given, how in ((explicit, "--env-file"), (os.environ.get(ENV_FILE_VARIABLE), ENV_FILE_VARIABLE)):
+        if given:
+            path = (cwd / Path(given).expanduser()).resolve()
+            if not path.is_file():
+                raise ConfigError(f"env file {path} (from {how}) does not exist", f"fix the path or drop {how}")
+            return EnvFileLookup(path, how, [path])
+    searched = [directory / ".env" for directory in (cwd, *cwd.parents)]
+    for candidate in searched:
+        if candidate.is_file():
+            how = "found in the working directory" if candidate.parent == cwd else "found in a parent directory"
+            return EnvFileLookup(candidate, how, searched[: searched.index(candidate) + 1])
+    return EnvFileLookup(None, "none found", searched)
+
+
+def load_settings(
+    env_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    *,
+    cwd: Path | None = None,
+    use_env_file: bool = True,
+) -> Settings:
+    """Build the settings once: flags (`overrides`) > environment > .env > defaults."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    lookup = find_env_file(env_file, cwd) if use_env_file else EnvFileLookup(None, "ignored", [])
+    file_values = {k.upper(): v for k, v in dotenv_values(lookup.path).items() if v} if lookup.path else {}
+    sources = _sources(overrides, file_values, lookup.path)
+    try:
+        settings = Settings(_env_file=lookup.path, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, sources)) from None
+    _anchor_paths(settings, sources, lookup, cwd or Path.cwd())
+    settings._sources = sources
+    settings._lookup = lookup
+    return settings
+
+
+def configure_ultralytics_environment() -> None:
+    """Keep ultralytics from installing packages or reaching the network at run time."""
+    os.environ["YOLO_AUTOINSTALL"] = "false"
+    os.environ["YOLO_OFFLINE"] = "1"
+    os.environ.setdefault("YOLO_VERBOSE", "false")
+
+
+def _sources(overrides: dict[str, Any], file_values: dict[str, str], path: Path | None) -> dict[str, str]:
+    environment = {k.upper() for k, v in os.environ.items() if v}
+    sources = {}
+    for name in Settings.model_fields:
+        key = name.upper()
+        if name in overrides:
+            sources[name] = "flag"
+        elif key in environment:
+            sources[name] = "environment"
+        elif key in file_values:
+            sources[name] = str(path)
+    return sources
+
+
+def _explain(exc: ValidationError, sources: dict[str, str]) -> str:
+    lines = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        info = Settings.model_fields.get(name)
+        allowed = (info.json_schema_extra or {}).get("allowed", "") if info else ""  # type: ignore[union-attr]
+        where = sources.get(name, "default")
+        where = f"the .env file {where}" if where not in ("flag", "environment", "default") else f"the {where}"
+        reason = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{name.upper()}={error.get('input')!r} from {where} is invalid ({reason}); allowed: {allowed}")
+    return "; ".join(lines)
+
+
+def _anchor_paths(settings: Settings, sources: dict[str, str], lookup: EnvFileLookup, cwd: Path) -> None:
+    # A relative path in (or defaulted beside) a .env means "next to that file", whatever the cwd:
+    # PM2 may start the process anywhere.
+    for name in PATH_FIELDS:
+        path = Path(getattr(settings, name)).expanduser()
+        if not path.is_absolute():
+            from_shell = sources.get(name) in ("flag", "environment")
+            base = lookup.path.parent if lookup.path and not from_shell else cwd
+            path = (base / path).resolve()
+        setattr(settings, name, path)
+
+
+def _check_ss58(address: str) -> None:
+    from scalecodec.utils.ss58 import ss58_decode
+
+    try:
+        ss58_decode(address)
+    except (ValueError, IndexError, TypeError):
+        raise ValueError(f"{address!r} is not an ss58 address") from None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return "****" if value.get_secret_value() else ""
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return "" if value is None else str(value)
