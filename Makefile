@@ -1,0 +1,23 @@
+# Two entry points that bootstrap their own venv: `make demo` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+export YOLO_OFFLINE := 1
+export YOLO_AUTOINSTALL := false
+
+.PHONY: demo test test-fast clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/scoreminer --env-file examples/demo.env check-env --offline --show-settings || true
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,53 @@
+"""Shared fixtures: a clean environment, a temp working directory, wallets and ports."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from scoreminer.network.hotkey import new_keypair, write_hotkey
+from scoreminer.settings import ENV_FILE_VARIABLE, Settings
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No setting leaks in from the developer's shell, and each test runs in its own cwd."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.delenv(ENV_FILE_VARIABLE, raising=False)
+    monkeypatch.setenv("YOLO_OFFLINE", "1")
+    monkeypatch.setenv("YOLO_AUTOINSTALL", "false")
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+
+@pytest.fixture
+def wallet(tmp_path: Path) -> dict:
+    """A generated sr25519 hotkey in the bittensor wallet layout."""
+    keypair = new_keypair()
+    root = tmp_path / "wallets"
+    path = write_hotkey(root / "miner" / "hotkeys" / "hot", keypair)
+    return {"root": root, "path": path, "keypair": keypair,
+            "env": {"WALLET_PATH": str(root), "WALLET_NAME": "miner", "HOTKEY_NAME": "hot"}}
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_env(path: Path, values: dict[str, object]) -> Path:
+    """Write a .env file with KEY=VALUE lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+    return path
+
+
