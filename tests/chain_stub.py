@@ -23,6 +23,7 @@ class ChainStub:
             "chain_getHeader": lambda params: {"number": hex(self.block), "parentHash": "0x" + "00" * 32},
             "chain_getBlockHash": lambda params: "0x" + f"{self.block:064x}",
             "system_chain": lambda params: "Bittensor",
+            "state_getStorage": lambda params: "0x" + now_ms().to_bytes(8, "little").hex(),
             **(handlers or {}),
         }
         self._server = serve(self._handle, "127.0.0.1", 0)
@@ -51,10 +52,15 @@ class ChainStub:
             self.calls.append((method, params))
             reply: dict[str, Any] = {"jsonrpc": "2.0", "id": request["id"]}
             handler = self.handlers.get(method)
-            if handler is None:
-                reply["error"] = {"code": -32601, "message": f"Method not found: {method}"}
-            else:
+            try:
+                if handler is None:
+                    raise LookupError(method)
                 reply["result"] = handler(params)
+            except LookupError as exc:
+                reply["error"] = {"code": -32601, "message": f"Method not found: {exc}"}
+            except Exception:  # a handler that raises plays a node dying mid-request
+                websocket.socket.close()
+                return
             websocket.send(json.dumps(reply))
 
 

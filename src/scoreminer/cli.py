@@ -105,6 +105,25 @@ def check_env(
 app.command("doctor", help="Alias of check-env.")(check_env)
 
 
+@app.command("sync-metagraph")
+def sync_metagraph_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the nodes as JSON.")] = False,
+    netuid: Annotated[int | None, typer.Option("--netuid", help="Subnet uid (default: NETUID).")] = None,
+    address: Annotated[str | None, typer.Option("--subtensor-address", help="Chain websocket URL.")] = None,
+) -> None:
+    """Fetch the subnet's nodes from the chain, save the snapshot and show them."""
+    from scoreminer.network.sync import sync_metagraph
+
+    settings = ctx.obj.settings(netuid=netuid, subtensor_address=address)
+    with err_console.status(f"fetching netuid {settings.netuid} from {settings.chain_address} …"):
+        result = sync_metagraph(settings)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        render.print_sync(console, result)
+
+
 def main() -> None:
     """Console-script entry point."""
     sys.exit(app())

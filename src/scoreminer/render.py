@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scoreminer.doctor.report import DoctorReport
+from scoreminer.network.sync import SyncResult
 
 STATUS_STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
 
@@ -36,3 +37,32 @@ def print_doctor(console: Console, report: DoctorReport) -> None:
     failed = len(report.failed)
     verdict = "[green]all checks passed[/]" if not failed else f"[bold red]{failed} check(s) failed[/]"
     console.print(verdict)
+
+
+def metagraph_table(result: SyncResult, limit: int | None = None) -> Table:
+    snap = result.snapshot
+    table = Table(title=f"netuid {snap.netuid} at block {snap.block} ({len(snap.nodes)} nodes)")
+    for column in ("uid", "hotkey", "stake", "check stake", "vtrust", "permit", "axon"):
+        table.add_column(column, overflow="fold")
+    nodes = sorted(snap.nodes, key=lambda n: (-n.check_stake, n.uid))
+    for node in nodes[:limit] if limit else nodes:
+        style = "bold cyan" if node.hotkey == result.our_hotkey else None
+        table.add_row(str(node.uid), node.hotkey, f"{node.stake:,.2f}", f"{node.check_stake:,.2f}",
+                      f"{node.validator_trust:.3f}", "yes" if node.validator_permit else "",
+                      f"{node.ip}:{node.port}", style=style)
+    return table
+
+
+def print_sync(console: Console, result: SyncResult) -> None:
+    console.print(metagraph_table(result))
+    figure = {"total_stake": "total stake (alpha + 0.18 × tao, from the subnet state)",
+              "stake": "NeuronInfoLite stake (alpha on this subnet)"}[result.snapshot.stake_figure]
+    console.print(f"stake check uses: {figure}; saved to {result.saved_to}")
+    if result.our_hotkey is None:
+        console.print("[yellow]our hotkey: no hotkey file, not looked up[/]")
+    elif result.our_node is None:
+        console.print(f"[bold red]our hotkey {result.our_hotkey} is not registered on netuid {result.snapshot.netuid}[/]")
+    else:
+        node = result.our_node
+        verdict = "[green]matches PORT[/]" if result.axon_matches else f"[bold red]does not match PORT {result.port}[/]"
+        console.print(f"our hotkey: uid {node.uid}, axon {node.ip}:{node.port} {verdict}")

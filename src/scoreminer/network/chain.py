@@ -10,6 +10,9 @@ from substrateinterface import SubstrateInterface
 
 from scoreminer.errors import ChainError
 
+# twox128("Timestamp") ++ twox128("Now"): the storage key of the block timestamp.
+TIMESTAMP_NOW_KEY = "0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb"
+
 
 @dataclass(frozen=True)
 class ChainHead:
@@ -43,6 +46,14 @@ def chain_head(substrate: SubstrateInterface) -> ChainHead:
     header = substrate.rpc_request("chain_getHeader", [])["result"]
     block_hash = substrate.rpc_request("chain_getBlockHash", [int(header["number"], 16)])["result"]
     return ChainHead(number=int(header["number"], 16), hash=block_hash)
+
+
+def block_timestamp_ms(substrate: SubstrateInterface, block_hash: str) -> int:
+    """`Timestamp.Now` of a block, in milliseconds since the epoch."""
+    raw = substrate.rpc_request("state_getStorage", [TIMESTAMP_NOW_KEY, block_hash])["result"]
+    if not raw:
+        raise ChainError("the node returned no Timestamp.Now", "check that the node is synced")
+    return int.from_bytes(bytes.fromhex(raw.removeprefix("0x"))[:8], "little")
 
 
 def _unreachable(address: str, exc: Exception) -> ChainError:

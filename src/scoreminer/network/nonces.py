@@ -1,0 +1,55 @@
+"""Nonces seen recently: replay, age and format checks in bounded memory, safe across threads."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+
+NONCE_PATTERN = re.compile(r"^(\d{1,20})_([A-Za-z0-9]{1,64})$")
+
+
+class NonceError(ValueError):
+    """A nonce that must be refused; the message is the reason sent back with the 401."""
+
+
+class NonceStore:
+    """Remembers nonces for `max_age_s`; past `capacity` the oldest are dropped first."""
+
+    def __init__(self, max_age_s: float = 120.0, capacity: int = 50_000) -> None:
+        self.max_age_ns = int(max_age_s * 1e9)
+        self.capacity = capacity
+        self._seen: OrderedDict[str, int] = OrderedDict()  # nonce -> time first seen (ns)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def check_and_remember(self, nonce: str, now_ns: int | None = None) -> None:
+        """Accept a fresh, well-formed, unseen nonce and remember it; else raise NonceError."""
+        now_ns = now_ns if now_ns is not None else time.time_ns()
+        stamp = self._timestamp(nonce)
+        if stamp < now_ns - self.max_age_ns:
+            raise NonceError("nonce is too old")
+        if stamp > now_ns + self.max_age_ns:
+            raise NonceError("nonce is in the future")
+        with self._lock:
+            self._evict(now_ns)
+            if nonce in self._seen:
+                raise NonceError("nonce was already used")
+            self._seen[nonce] = now_ns
+
+    def _evict(self, now_ns: int) -> None:
+        # Entries are in arrival order, so expired ones sit at the front.
+        while self._seen and next(iter(self._seen.values())) < now_ns - 2 * self.max_age_ns:
+            self._seen.popitem(last=False)
+        while len(self._seen) >= self.capacity:
+            self._seen.popitem(last=False)
+
+    @staticmethod
+    def _timestamp(nonce: str) -> int:
+        match = NONCE_PATTERN.match(nonce or "")
+        if not match:
+            raise NonceError("nonce is malformed (want `<time_ns>_<letters/digits>`)")
+        return int(match.group(1))
