@@ -51,3 +51,13 @@ def write_env(path: Path, values: dict[str, object]) -> Path:
     return path
 
 
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> Path:
+    """A MODELS_DIR with random-weight stand-ins of both models (real ultralytics .pt files)."""
+    from scoreminer.inference.yolo.standin import build_standin_pair
+
+    folder = tmp_path_factory.mktemp("models")
+    build_standin_pair(folder)
+    return folder

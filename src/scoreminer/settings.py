@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     pitch_img_size: int | None = _f(None, "Pitch model input size (IMG_SIZE when empty).", "32 to 4096, multiple of 32", ge=32, le=4096)
     frame_stride: int = _f(1, "Run the models on every Nth frame; others are interpolated.", "1 to 10", ge=1, le=10)
     prefetch_frames: int = _f(64, "Decoded frames buffered ahead of inference.", "1 to 4096", ge=1, le=4096)
+    detection_confidence: float = _f(0.25, "Least confidence for a player/ball detection.", "0 to 1", ge=0, le=1)
+    keypoint_confidence: float = _f(0.5, "Keypoints below this confidence are sent as [0, 0].", "0 to 1", ge=0, le=1)
     models_dir: Path = _f(Path("models"), "Folder that holds the weights.", "a directory")
     player_model: str = _f("football-player-detection.pt", "Player detector weights in MODELS_DIR.", "a file name")
     pitch_model: str = _f("football-pitch-detection.pt", "Pitch keypoint weights in MODELS_DIR.", "a file name")

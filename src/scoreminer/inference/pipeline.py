@@ -1,0 +1,124 @@
+"""Video in, one answer per decoded frame out: pipelined (decode ∥ inference ∥ post) or reference."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from scoreminer.errors import VideoError
+from scoreminer.inference.models import Detector, KeypointModel, TrackerFactory
+from scoreminer.inference.postprocess import PostProcessor
+from scoreminer.inference.timings import StageTimings, timed
+from scoreminer.inference.types import FrameResult
+from scoreminer.network.wire import FrameAnswer
+from scoreminer.video.info import VideoInfo, open_capture
+from scoreminer.video.source import DecodeReport, FrameSource
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Knobs of one run (from the settings, or a benchmark row)."""
+
+    stride: int = 1
+    batch_size: int = 8
+    prefetch: int = 64
+    keypoint_confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class PipelineOutput:
+    """Every frame's result and answer, with timings and how decoding ended."""
+
+    mode: str
+    info: VideoInfo
+    frames: list[FrameResult]
+    answers: list[FrameAnswer]
+    timings: StageTimings
+    decode: DecodeReport
+
+
+class Pipeline:
+    """The models and tracker, run over a video in either mode."""
+
+    def __init__(self, detector: Detector, keypoints: KeypointModel, tracker_factory: TrackerFactory,
+                 config: PipelineConfig) -> None:
+        self.detector = detector
+        self.keypoints = keypoints
+        self.tracker_factory = tracker_factory
+        self.config = config
+
+    def run(self, path: Path, progress: Progress | None = None) -> PipelineOutput:
+        """Decode on a thread, infer in batches, track and serialise on a third thread."""
+        timings, started = StageTimings(), time.perf_counter()
+        with FrameSource(path, self.config.prefetch) as source, ThreadPoolExecutor(1, "postprocess") as pool:
+            post = self._post(source.info, timings)
+            pending: list[Future] = []
+            for numbers, frames in self._batches(source):
+                with timed(timings, "inference"):
+                    points, found = self.keypoints(frames), self.detector(frames)
+                pending.append(pool.submit(post.add, numbers, found, points))
+                _report(progress, numbers[-1] + 1)
+            for future in pending:
+                future.result()  # re-raise a post-processing error here
+            post.finish(source.report.decoded)
+            _report(progress, source.report.decoded)
+            timings.decode_wait = source.wait_s
+            report = source.report
+        timings.total = time.perf_counter() - started
+        return PipelineOutput("pipelined", source.info, post.results, post.answers, timings, report)
+
+    def run_reference(self, path: Path, progress: Progress | None = None) -> PipelineOutput:
+        """What the stock miner does: per frame decode, pitch model, player model, track, append."""
+        timings, started = StageTimings(), time.perf_counter()
+        capture, info = open_capture(path)
+        post = self._post(info, timings)
+        count = 0
+        try:
+            while True:
+                with timed(timings, "decode_wait"):
+                    ok, frame = capture.read()
+                if not ok:
+                    break
+                with timed(timings, "inference"):
+                    points, found = self.keypoints([frame]), self.detector([frame])
+                post.add([count], found, points)
+                count += 1
+                _report(progress, count)
+        finally:
+            capture.release()
+        if count == 0:
+            raise VideoError(f"{path} has no decodable frames", "the file is empty or its codec is unsupported")
+        timings.total = time.perf_counter() - started
+        report = DecodeReport(count, info.frame_count, 0 < count < info.frame_count)
+        return PipelineOutput("reference", info, post.results, post.answers, timings, report)
+
+    def _post(self, info: VideoInfo, timings: StageTimings) -> PostProcessor:
+        tracker = self.tracker_factory(info.fps / self.config.stride)
+        return PostProcessor(tracker, info.width, info.height, self.config.keypoint_confidence, timings)
+
+    def _batches(self, source: FrameSource) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+        """(frame numbers, frames) of every stride-th frame, batch by batch; skipped frames are dropped."""
+        numbers: list[int] = []
+        frames: list[np.ndarray] = []
+        for number, frame in source:
+            if number % self.config.stride:
+                continue
+            numbers.append(number)
+            frames.append(frame)
+            if len(frames) == self.config.batch_size:
+                yield numbers, frames
+                numbers, frames = [], []
+        if frames:
+            yield numbers, frames
+
+
+def _report(progress: Progress | None, done: int) -> None:
+    if progress is not None:
+        progress(done)

@@ -1,0 +1,43 @@
+"""Tracking, gap filling and answer building for processed frames, in frame order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scoreminer.inference.answer import frame_answer
+from scoreminer.inference.interpolate import fill_between, fill_tail
+from scoreminer.inference.models import Tracker
+from scoreminer.inference.timings import StageTimings, timed
+from scoreminer.inference.types import Detections, FrameResult
+from scoreminer.network.wire import FrameAnswer
+
+
+class PostProcessor:
+    """Fed processed frames in order; emits a FrameResult and FrameAnswer for every frame."""
+
+    def __init__(self, tracker: Tracker, width: int, height: int, min_confidence: float, timings: StageTimings) -> None:
+        self.tracker = tracker
+        self.size = (width, height)
+        self.min_confidence = min_confidence
+        self.timings = timings
+        self.results: list[FrameResult] = []
+        self.answers: list[FrameAnswer] = []
+        self._last: FrameResult | None = None
+
+    def add(self, numbers: list[int], detections: list[Detections], keypoints: list[np.ndarray]) -> None:
+        """Track a batch of processed frames and emit them with the skipped frames before each."""
+        for number, found, points in zip(numbers, detections, keypoints):
+            with timed(self.timings, "tracking"):
+                current = FrameResult(number, self.tracker.update(found), points)
+            self._emit([*(fill_between(self._last, current, self.min_confidence) if self._last else []), current])
+            self._last = current
+
+    def finish(self, total_frames: int) -> None:
+        """Emit the frames after the last processed one, up to `total_frames`."""
+        if self._last is not None:
+            self._emit(fill_tail(self._last, total_frames))
+
+    def _emit(self, results: list[FrameResult]) -> None:
+        with timed(self.timings, "serialisation"):
+            self.results += results
+            self.answers += [frame_answer(r, *self.size, self.min_confidence) for r in results]

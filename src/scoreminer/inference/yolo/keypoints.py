@@ -1,0 +1,40 @@
+"""The pitch keypoint model behind the KeypointModel seam."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from scoreminer.inference.types import KEYPOINTS, empty_keypoints
+from scoreminer.inference.yolo.loader import RunOptions, load_yolo, predict, warm_up
+
+
+class YoloKeypoints:
+    """32 pitch keypoints per frame from an ultralytics pose model (the most confident pitch)."""
+
+    def __init__(self, path: Path, options: RunOptions) -> None:
+        self.path = path
+        self.options = options
+        self.model = load_yolo(path, "pose")
+        shape = getattr(self.model.model, "kpt_shape", None)
+        if shape is not None and int(shape[0]) != KEYPOINTS:
+            from scoreminer.errors import ModelLoadError
+
+            raise ModelLoadError(f"{path} predicts {shape[0]} keypoints, not {KEYPOINTS}", "use the pitch model")
+
+    def warm_up(self, shape: tuple[int, int] = (720, 1280)) -> None:
+        warm_up(self.model, self.options, shape)
+
+    def __call__(self, frames: list[np.ndarray]) -> list[np.ndarray]:
+        return [_best_pitch(r) for r in predict(self.model, frames, self.options)]
+
+
+def _best_pitch(result) -> np.ndarray:
+    if result.keypoints is None or len(result.keypoints) == 0:
+        return empty_keypoints()
+    best = int(result.boxes.conf.argmax()) if result.boxes is not None and len(result.boxes) else 0
+    points = result.keypoints.data[best].cpu().numpy().astype(np.float32)
+    if points.shape[1] == 2:  # a model without visibility scores
+        points = np.concatenate([points, np.ones((len(points), 1), np.float32)], axis=1)
+    return points

@@ -1,0 +1,71 @@
+"""Load ultralytics weights offline, pick the torch device, warm the model up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scoreminer.errors import ModelLoadError
+from scoreminer.settings import configure_ultralytics_environment
+
+configure_ultralytics_environment()
+
+import torch  # noqa: E402  (after the offline switches)
+from ultralytics import YOLO  # noqa: E402
+
+HOW_TO_GET = "copy it from the Score Vision miner's data folder into MODELS_DIR (or set MODELS_DIR / PLAYER_MODEL / PITCH_MODEL)"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a model is run: device, precision, input size, batch size, confidence floor."""
+
+    device: str
+    half: bool
+    imgsz: int
+    batch_size: int
+    confidence: float
+
+
+def resolve_device(wanted: str) -> str:
+    """`auto` → cuda:0 / mps / cpu; an explicit device is returned as is (ModelLoadError if absent)."""
+    if wanted == "auto":
+        if torch.cuda.is_available():
+            return "cuda:0"
+        return "mps" if torch.backends.mps.is_available() else "cpu"
+    if wanted.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelLoadError(f"DEVICE={wanted} but torch sees no CUDA GPU", "set DEVICE=cpu or fix the GPU driver")
+    return wanted
+
+
+def load_yolo(path: Path, task: str) -> Any:
+    """An ultralytics model from a local .pt of the given task ("detect" or "pose")."""
+    if not path.is_file():
+        raise ModelLoadError(f"weights file {path} not found", HOW_TO_GET)
+    try:
+        model = YOLO(str(path), task=task)
+    except Exception as exc:  # torch/ultralytics raise many types on a bad file
+        raise ModelLoadError(f"cannot load {path} ({type(exc).__name__}: {str(exc)[:120]})",
+                             f"the file is truncated or not ultralytics weights; {HOW_TO_GET}") from None
+    if model.task != task:
+        raise ModelLoadError(f"{path} is a {model.task} model, expected {task}", HOW_TO_GET)
+    return model
+
+
+def predict(model: Any, frames: list[np.ndarray], options: RunOptions) -> list[Any]:
+    """ultralytics results for `frames`, in chunks of `batch_size`."""
+    results = []
+    for start in range(0, len(frames), options.batch_size):
+        chunk = frames[start : start + options.batch_size]
+        results += model.predict(chunk, imgsz=options.imgsz, device=options.device, half=options.half,
+                                 conf=options.confidence, batch=len(chunk), verbose=False)
+    return results
+
+
+def warm_up(model: Any, options: RunOptions, shape: tuple[int, int] = (720, 1280)) -> None:
+    """One full batch through the model so the first real call pays no set-up cost."""
+    blank = np.zeros((*shape, 3), np.uint8)
+    predict(model, [blank] * options.batch_size, options)

@@ -1,0 +1,41 @@
+"""The challenge request and answer as they travel between validator and miner."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from annotated_types import Len
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+Point = Annotated[list[float], Len(2, 2)]
+
+
+class ChallengeRequest(BaseModel):
+    """What a validator POSTs to /soccer/challenge; unknown fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    challenge_id: str = Field(min_length=1, max_length=200)
+    type: str = "gsr"
+    video_url: HttpUrl
+    created_at: str | None = None
+
+
+class ObjectAnswer(BaseModel):
+    id: int
+    bbox: Annotated[list[float], Len(4, 4)]
+    class_id: int = Field(ge=0, le=3)
+
+
+class FrameAnswer(BaseModel):
+    frame_number: int = Field(ge=0)
+    keypoints: Annotated[list[Point], Len(32, 32)]
+    objects: list[ObjectAnswer]
+
+
+class ChallengeAnswer(BaseModel):
+    """The miner's answer: one entry per decoded frame, numbered as in the file."""
+
+    challenge_id: str
+    frames: list[FrameAnswer]
+    processing_time: float
