@@ -124,6 +124,45 @@ def sync_metagraph_cmd(
         render.print_sync(console, result)
 
 
+@app.command("process-video")
+def process_video_cmd(
+    ctx: typer.Context,
+    video: Annotated[Path, typer.Argument(help="A local video file.", exists=True, dir_okay=False)],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the contract answer JSON here.")] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write an annotated MP4 here.")] = None,
+    stride: Annotated[int | None, typer.Option("--stride", help="FRAME_STRIDE for this run.")] = None,
+    batch: Annotated[int | None, typer.Option("--batch", help="BATCH_SIZE for this run.")] = None,
+    imgsz: Annotated[int | None, typer.Option("--imgsz", help="Input size of both models for this run.")] = None,
+    device: Annotated[str | None, typer.Option("--device", help="DEVICE for this run.")] = None,
+    half: Annotated[bool | None, typer.Option("--half/--no-half", help="HALF for this run.")] = None,
+    reference: Annotated[bool, typer.Option("--reference", help="Run the stock miner's sequential loop instead.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run the miner's pipeline on a local video: every frame answered, a summary at the end."""
+    from scoreminer.inference.factory import build_pipeline
+    from scoreminer.inference.summary import challenge_answer, summarize
+    from scoreminer.video.annotate import write_annotated
+    from scoreminer.video.info import open_capture
+
+    settings = ctx.obj.settings(frame_stride=stride, batch_size=batch, player_img_size=imgsz,
+                                pitch_img_size=imgsz, device=device, half=half)
+    capture, info = open_capture(video)
+    capture.release()
+    with err_console.status("loading and warming the models …"):
+        pipeline = build_pipeline(settings, warm_shape=(info.height, info.width))
+    with render.frame_progress(err_console, info.frame_count) as advance:
+        output = (pipeline.run_reference if reference else pipeline.run)(video, progress=advance)
+    if out:
+        out.write_text(challenge_answer(output, video.stem).model_dump_json())
+    if annotate:
+        write_annotated(video, output.frames, annotate, settings.keypoint_confidence)
+    summary = summarize(output)
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), indent=2))
+    else:
+        console.print(render.run_summary_table(summary))
+
+
 def main() -> None:
     """Console-script entry point."""
     sys.exit(app())

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from scoreminer.doctor.report import DoctorReport
+from scoreminer.inference.summary import RunSummary
 from scoreminer.network.sync import SyncResult
 
 STATUS_STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
@@ -66,3 +71,36 @@ def print_sync(console: Console, result: SyncResult) -> None:
         node = result.our_node
         verdict = "[green]matches PORT[/]" if result.axon_matches else f"[bold red]does not match PORT {result.port}[/]"
         console.print(f"our hotkey: uid {node.uid}, axon {node.ip}:{node.port} {verdict}")
+
+
+def run_summary_table(summary: RunSummary) -> Table:
+    table = Table(title=f"process-video ({summary.mode})", show_header=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    table.add_row("frames answered", f"{summary.frames} ({summary.processed_frames} through the models)")
+    if summary.truncated:
+        table.add_row("[yellow]decode[/]", "[yellow]file ended before its claimed length[/]")
+    table.add_row("wall time", f"{summary.wall_s:.2f} s")
+    table.add_row("fps", f"{summary.fps:.1f}")
+    for stage, seconds in summary.stages.items():
+        if stage != "total":
+            table.add_row(f"  {stage}", f"{seconds:.2f} s")
+    objects = ", ".join(f"{name} {count}" for name, count in summary.objects_per_class.items()) or "none"
+    table.add_row("objects", objects)
+    table.add_row("frames with ≥ 4 keypoints", f"{summary.frames_with_4_keypoints} / {summary.frames}")
+    return table
+
+
+@contextmanager
+def frame_progress(console: Console, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar over frames with live fps; yields a callback taking frames done."""
+    columns = [TextColumn("frames"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[fps]} fps"),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("frames", total=total or None, fps="–")
+
+        def advance(done: int) -> None:
+            elapsed = progress.tasks[0].elapsed or 0
+            progress.update(task, completed=done, fps=f"{done / elapsed:.1f}" if elapsed else "–")
+
+        yield advance
