@@ -48,10 +48,15 @@ class CliState:
     overrides: dict[str, str] = field(default_factory=dict)
     _settings: Settings | None = None
 
-    def settings(self, **flags: Any) -> Settings:
+    def settings(self, env_file: Path | None = None, **flags: Any) -> Settings:
+        if env_file is not None:
+            self.env_file = env_file
         if self._settings is None:
             self._settings = load_settings(self.env_file, {**self.overrides, **flags})
         return self._settings
+
+
+EnvFile = Annotated[Path | None, typer.Option("--env-file", help="The .env to use (also accepted before the command).")]
 
 
 def _parse_sets(values: list[str]) -> dict[str, str]:
@@ -86,6 +91,7 @@ def main_callback(
 @app.command("check-env")
 def check_env(
     ctx: typer.Context,
+    env_file: EnvFile = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     offline: Annotated[bool, typer.Option("--offline", help="Skip the checks that need the chain.")] = False,
     show_settings: Annotated[bool, typer.Option("--show-settings", help="Also list every setting, its value and source.")] = False,
@@ -94,7 +100,7 @@ def check_env(
     from scoreminer.doctor import run_doctor
 
     state: CliState = ctx.obj
-    report = run_doctor(state.env_file, state.overrides, offline=offline, show_settings=show_settings)
+    report = run_doctor(env_file or state.env_file, state.overrides, offline=offline, show_settings=show_settings)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -108,6 +114,7 @@ app.command("doctor", help="Alias of check-env.")(check_env)
 @app.command("sync-metagraph")
 def sync_metagraph_cmd(
     ctx: typer.Context,
+    env_file: EnvFile = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the nodes as JSON.")] = False,
     netuid: Annotated[int | None, typer.Option("--netuid", help="Subnet uid (default: NETUID).")] = None,
     address: Annotated[str | None, typer.Option("--subtensor-address", help="Chain websocket URL.")] = None,
@@ -115,7 +122,7 @@ def sync_metagraph_cmd(
     """Fetch the subnet's nodes from the chain, save the snapshot and show them."""
     from scoreminer.network.sync import sync_metagraph
 
-    settings = ctx.obj.settings(netuid=netuid, subtensor_address=address)
+    settings = ctx.obj.settings(env_file, netuid=netuid, subtensor_address=address)
     with err_console.status(f"fetching netuid {settings.netuid} from {settings.chain_address} …"):
         result = sync_metagraph(settings)
     if as_json:
@@ -128,6 +135,7 @@ def sync_metagraph_cmd(
 def process_video_cmd(
     ctx: typer.Context,
     video: Annotated[Path, typer.Argument(help="A local video file.", exists=True, dir_okay=False)],
+    env_file: EnvFile = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the contract answer JSON here.")] = None,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="Write an annotated MP4 here.")] = None,
     stride: Annotated[int | None, typer.Option("--stride", help="FRAME_STRIDE for this run.")] = None,
@@ -144,7 +152,7 @@ def process_video_cmd(
     from scoreminer.video.annotate import write_annotated
     from scoreminer.video.info import open_capture
 
-    settings = ctx.obj.settings(frame_stride=stride, batch_size=batch, player_img_size=imgsz,
+    settings = ctx.obj.settings(env_file, frame_stride=stride, batch_size=batch, player_img_size=imgsz,
                                 pitch_img_size=imgsz, device=device, half=half)
     capture, info = open_capture(video)
     capture.release()
@@ -161,6 +169,75 @@ def process_video_cmd(
         typer.echo(json.dumps(summary.as_dict(), indent=2))
     else:
         console.print(render.run_summary_table(summary))
+
+
+@app.command("serve")
+def serve_cmd(
+    ctx: typer.Context,
+    env_file: EnvFile = None,
+    host: Annotated[str | None, typer.Option("--host", help="HOST to listen on.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="PORT to listen on.")] = None,
+) -> None:
+    """Run the miner: settings shown, checks passed, hotkey, metagraph and models ready, then the port opens."""
+    import uvicorn
+
+    from scoreminer.server.app import create_app
+    from scoreminer.server.startup import start_miner
+
+    _configure_logging()
+    settings = ctx.obj.settings(env_file, host=host, port=port)
+    service = start_miner(settings)
+    uvicorn.run(create_app(service), host=settings.host, port=settings.port, log_config=None,
+                timeout_graceful_shutdown=10)
+
+
+@app.command("pm2")
+def pm2_cmd(
+    ctx: typer.Context,
+    env_file: EnvFile = None,
+    name: Annotated[str, typer.Option("--name", help="PM2 process name.")] = "scoreminer",
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write it (default: beside the .env).")] = None,
+) -> None:
+    """Write an ecosystem.config.js that starts `serve` with this venv and this .env, whatever the cwd."""
+    from scoreminer.server.pm2_config import ecosystem, write_ecosystem
+
+    settings = ctx.obj.settings(env_file)
+    eco = ecosystem(settings.env_lookup.path, name, out)
+    write_ecosystem(eco)
+    typer.echo(f"wrote {eco.path}\nstart it with:\n  {eco.start_command}\n  pm2 save")
+
+
+@app.command("challenge")
+def challenge_cmd(
+    miner: Annotated[str, typer.Argument(help="Miner base URL, e.g. http://127.0.0.1:7999")],
+    video: Annotated[str, typer.Option("--video", help="Video URL, or a local file served on a loopback port.")],
+    key: Annotated[Path | None, typer.Option("--key", help="Validator hotkey file (default: a throwaway key).")] = None,
+    hotkey: Annotated[str | None, typer.Option("--miner-hotkey", help="The miner's ss58 (default: from its /health).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Play validator: send one signed challenge to a miner and report status, time and answer."""
+    from contextlib import nullcontext
+
+    from scoreminer.network.hotkey import load_hotkey, new_keypair
+    from scoreminer.network.poke import miner_hotkey, send_challenge, serve_file
+
+    keypair = load_hotkey(key) if key else new_keypair()
+    base = miner.rstrip("/")
+    local = Path(video)
+    source = serve_file(local.resolve()) if local.is_file() else nullcontext(video)
+    with source as url, err_console.status(f"challenge → {base} as {keypair.ss58_address} …"):
+        report = send_challenge(base, url, keypair, hotkey or miner_hotkey(base))
+    if as_json:
+        typer.echo(json.dumps({**report.as_dict(), "validator": keypair.ss58_address}, indent=2))
+    else:
+        console.print(render.challenge_report(report, keypair.ss58_address))
+    raise typer.Exit(0 if report.status == 200 else 1)
+
+
+def _configure_logging() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from scoreminer.doctor.report import DoctorReport
 from scoreminer.inference.summary import RunSummary
+from scoreminer.network.poke import ChallengeReport
 from scoreminer.network.sync import SyncResult
 
 STATUS_STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
@@ -104,3 +105,17 @@ def frame_progress(console: Console, total: int) -> Iterator[Callable[[int], Non
             progress.update(task, completed=done, fps=f"{done / elapsed:.1f}" if elapsed else "–")
 
         yield advance
+
+
+def challenge_report(report: ChallengeReport, validator: str) -> Table:
+    table = Table(title="challenge", show_header=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    style = "green" if report.status == 200 else "bold red"
+    table.add_row("status", f"[{style}]{report.status}[/]" + (f" {report.error}" if report.error else ""))
+    table.add_row("validator key", validator)
+    table.add_row("round trip", f"{report.seconds:.2f} s")
+    table.add_row("frames", str(report.frames))
+    table.add_row("objects", str(report.objects))
+    table.add_row("frames with ≥ 4 keypoints", str(report.frames_with_4_keypoints))
+    return table

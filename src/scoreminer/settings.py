@@ -23,7 +23,7 @@ NETWORK_ADDRESSES = {
     "test": "wss://test.finney.opentensor.ai:443",
     "local": "ws://127.0.0.1:9944",
 }
-PATH_FIELDS = ("wallet_path", "models_dir", "nodes_snapshot")
+PATH_FIELDS = ("wallet_path", "models_dir", "nodes_snapshot", "download_dir")
 
 
 def _f(default: Any, meaning: str, allowed: str, **kw: Any) -> Any:
@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     models_dir: Path = _f(Path("models"), "Folder that holds the weights.", "a directory")
     player_model: str = _f("football-player-detection.pt", "Player detector weights in MODELS_DIR.", "a file name")
     pitch_model: str = _f("football-pitch-detection.pt", "Pitch keypoint weights in MODELS_DIR.", "a file name")
+    download_max_mb: int = _f(512, "Largest challenge video accepted, in MB.", "1 to 16384", ge=1, le=16384)
+    download_timeout_s: float = _f(60.0, "Longest a challenge video download may take.", "1 to 600 seconds", ge=1, le=600)
+    download_dir: Path | None = _f(None, "Where challenge videos are downloaded (system temp when empty).", "a directory")
+    metagraph_refresh_s: float = _f(600.0, "Seconds between metagraph refreshes.", "10 to 86400", ge=10, le=86400)
     host: str = _f("0.0.0.0", "Address the miner listens on.", "an IP address or host name")
     port: int = _f(7999, "Port the miner listens on.", "1 to 65535", ge=1, le=65535)
 
@@ -244,6 +248,8 @@ def _anchor_paths(settings: Settings, sources: dict[str, str], lookup: EnvFileLo
     # A relative path in (or defaulted beside) a .env means "next to that file", whatever the cwd:
     # PM2 may start the process anywhere.
     for name in PATH_FIELDS:
+        if getattr(settings, name) is None:
+            continue
         path = Path(getattr(settings, name)).expanduser()
         if not path.is_absolute():
             from_shell = sources.get(name) in ("flag", "environment")

@@ -38,7 +38,7 @@ def run_doctor(
     return _report(checks, lookup, settings, show_settings)
 
 
-def settings_checks(settings: Settings, *, offline: bool) -> list[Check]:
+def settings_checks(settings: Settings, *, offline: bool, include_pm2: bool = True) -> list[Check]:
     """The checks that need valid settings (serve runs these at start-up)."""
     checks = [
         config_checks.check_required(settings),
@@ -54,7 +54,7 @@ def settings_checks(settings: Settings, *, offline: bool) -> list[Check]:
         from scoreminer.doctor.chain_checks import check_chain
 
         checks += check_chain(settings)
-    return checks + pm2.check_pm2()
+    return checks + (pm2.check_pm2() if include_pm2 else [])
 
 
 def _report(checks: list[Check], lookup: EnvFileLookup, settings: Settings | None, show: bool) -> DoctorReport:

@@ -66,10 +66,11 @@ class Metagraph:
         self.last_error = None
         return snapshot
 
-    def start_refreshing(self, interval_s: float) -> None:
-        """Refresh now and then every `interval_s` on a daemon thread."""
+    def start_refreshing(self, interval_s: float, first_delay_s: float = 0.0) -> None:
+        """Refresh after `first_delay_s`, then every `interval_s`, on a daemon thread."""
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, args=(interval_s,), name="metagraph-refresh", daemon=True)
+        self._thread = threading.Thread(target=self._loop, args=(interval_s, first_delay_s), name="metagraph-refresh",
+                                        daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -77,7 +78,9 @@ class Metagraph:
         if self._thread:
             self._thread.join(timeout=5)
 
-    def _loop(self, interval_s: float) -> None:
+    def _loop(self, interval_s: float, first_delay_s: float) -> None:
+        if self._stop.wait(first_delay_s):
+            return
         while not self._stop.is_set():
             try:
                 snapshot = self.refresh()

@@ -1,0 +1,83 @@
+"""Play validator against any miner: sign, send a challenge, time it, summarise the answer."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from substrateinterface import Keypair
+
+from scoreminer.errors import ScoreminerError
+from scoreminer.network.client import SigningClient
+
+
+@dataclass(frozen=True)
+class ChallengeReport:
+    """What came back: status, time, and a summary of the answer."""
+
+    status: int
+    seconds: float
+    frames: int
+    objects: int
+    frames_with_4_keypoints: int
+    error: str | None
+    answer: dict | None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "answer"}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve_file(path: Path, host: str = "127.0.0.1") -> Iterator[str]:
+    """An http URL for a local file, served from a loopback port while the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(path.parent))
+    server = http.server.ThreadingHTTPServer((host, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}/{path.name}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def miner_hotkey(base_url: str) -> str:
+    """The miner's hotkey as its /health reports it."""
+    try:
+        return httpx.get(f"{base_url}/health", timeout=10).json()["hotkey"]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        raise ScoreminerError(f"cannot read the miner's hotkey from {base_url}/health", "pass --miner-hotkey") from None
+
+
+def send_challenge(base_url: str, video_url: str, keypair: Keypair, hotkey: str, challenge_id: str = "poke",
+                   timeout: float = 240.0) -> ChallengeReport:
+    """POST one signed challenge and summarise the reply."""
+    payload = {"challenge_id": challenge_id, "type": "gsr", "video_url": video_url,
+               "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())}
+    started = time.perf_counter()
+    try:
+        with SigningClient(keypair, base_url, timeout=timeout) as client:
+            response = client.post("/soccer/challenge", payload, hotkey)
+    except httpx.HTTPError as exc:
+        raise ScoreminerError(f"no answer from {base_url} ({type(exc).__name__}: {exc})", "is the miner running? check its URL and port") from None
+    seconds = time.perf_counter() - started
+    body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+    frames = body.get("frames") or []
+    return ChallengeReport(
+        status=response.status_code, seconds=round(seconds, 3), frames=len(frames),
+        objects=sum(len(f.get("objects", [])) for f in frames),
+        frames_with_4_keypoints=sum(sum(1 for x, y in f.get("keypoints", []) if x or y) >= 4 for f in frames),
+        error=body.get("error"), answer=body if response.status_code == 200 else None,
+    )

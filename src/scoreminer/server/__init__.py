@@ -1,0 +1,1 @@
+"""The miner service: start-up, the challenge gate, downloads, and the FastAPI app."""

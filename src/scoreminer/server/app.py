@@ -1,0 +1,101 @@
+"""The FastAPI app: thin routes that translate between the wire and MinerService."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from scoreminer.errors import VideoError
+from scoreminer.network.verify import AuthError, StakeError
+from scoreminer.network.wire import ChallengeRequest
+from scoreminer.server.download import DownloadError
+from scoreminer.server.gate import GateFull
+from scoreminer.server.service import MinerService
+
+log = logging.getLogger("scoreminer.server")
+MAX_BODY_BYTES = 1 << 20
+RETRY_AFTER_S = 30
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def error(status: int, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, refused as soon as it passes `limit` (never read whole)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(service: MinerService) -> FastAPI:
+    """The miner's HTTP face; `service` is fully loaded before this is called."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        service.close()
+
+    app = FastAPI(title="scoreminer", lifespan=lifespan)
+
+    @app.get("/availability")
+    async def availability() -> dict:
+        return {"available": not service.gate.busy}
+
+    @app.get("/health")
+    async def health() -> dict:
+        return service.health()
+
+    @app.post("/soccer/challenge")
+    async def challenge(request: Request):
+        try:
+            body = await read_body(request)
+        except BodyTooLarge:
+            return error(413, f"body over {MAX_BODY_BYTES} bytes")
+        try:
+            validator = service.authorize(request.headers, body)
+        except (AuthError, StakeError) as exc:
+            log.info("refused %s: %s", request.headers.get("validator-hotkey", "?"), exc)
+            return error(exc.status_code, str(exc))
+        try:
+            payload = ChallengeRequest.model_validate_json(body)
+        except ValidationError as exc:
+            return error(400, "bad challenge payload: " + "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()))
+        return await _run(service, payload, validator)
+
+    return app
+
+
+async def _run(service: MinerService, payload: ChallengeRequest, validator: str):
+    try:
+        async with service.gate.admit():
+            answer = await run_in_threadpool(service.process, payload, validator)
+    except GateFull:
+        return error(503, "busy: a challenge is running and another is waiting", **{"Retry-After": str(RETRY_AFTER_S)})
+    except DownloadError as exc:
+        log.warning("challenge %s: %s", payload.challenge_id, exc)
+        return error(exc.status_code, str(exc))
+    except VideoError as exc:
+        log.warning("challenge %s: unreadable video: %s", payload.challenge_id, exc)
+        return error(400, str(exc))
+    except Exception:
+        log.exception("challenge %s failed", payload.challenge_id)
+        return error(500, "internal error while processing the challenge")
+    return JSONResponse(answer.model_dump(mode="json"))

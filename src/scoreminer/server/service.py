@@ -1,0 +1,105 @@
+"""The miner as a library object: authorize, download, run the pipeline, answer; and its stats."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from substrateinterface import Keypair
+
+from scoreminer.inference.pipeline import Pipeline
+from scoreminer.inference.summary import challenge_answer
+from scoreminer.network.metagraph import Metagraph
+from scoreminer.network.nonces import NonceStore
+from scoreminer.network.verify import StakePolicy, authorize
+from scoreminer.network.wire import ChallengeAnswer, ChallengeRequest
+from scoreminer.server.download import Downloader
+from scoreminer.server.gate import ChallengeGate
+
+log = logging.getLogger("scoreminer.challenge")
+
+
+@dataclass
+class ServiceStats:
+    """Counters for /health."""
+
+    served: int = 0
+    failed: int = 0
+    last_duration_s: float | None = None
+    started_at: float = field(default_factory=time.time)
+
+
+@dataclass
+class MinerService:
+    """Everything a request needs, built once at start-up (see server.startup)."""
+
+    keypair: Keypair
+    pipeline: Pipeline
+    downloader: Downloader
+    metagraph: Metagraph | None
+    policy: StakePolicy
+    device: str
+    refresh_s: float = 600.0
+    nonces: NonceStore = field(default_factory=NonceStore)
+    gate: ChallengeGate = field(default_factory=ChallengeGate)
+    stats: ServiceStats = field(default_factory=ServiceStats)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def hotkey(self) -> str:
+        return self.keypair.ss58_address
+
+    def authorize(self, headers: Mapping[str, str], body: bytes) -> str:
+        """The validator's hotkey, or AuthError (401) / StakeError (403)."""
+        return authorize(headers, body, self.hotkey, self.nonces, self.metagraph, self.policy)
+
+    def process(self, request: ChallengeRequest, validator: str) -> ChallengeAnswer:
+        """Download the video and answer every frame; runs off the event loop."""
+        started = time.perf_counter()
+        ok = False
+        try:
+            with self.downloader.fetch(str(request.video_url)) as path:
+                downloaded = time.perf_counter()
+                log.info("challenge %s: downloaded %.1f MB in %.2f s", request.challenge_id,
+                         path.stat().st_size / 1e6, downloaded - started)
+                output = self.pipeline.run(path)
+            total = time.perf_counter() - started
+            answer = challenge_answer(output, request.challenge_id, total)
+            ok = True
+            log.info("challenge %s from %s: %d frames, download %.2f s, decode+inference %.2f s, total %.2f s",
+                     request.challenge_id, validator, len(answer.frames), downloaded - started,
+                     output.timings.total, total)
+            return answer
+        finally:
+            self._record(ok, time.perf_counter() - started)
+
+    def health(self) -> dict:
+        """Status for /health: no secrets, only public facts and counters."""
+        graph = self.metagraph.snapshot if self.metagraph else None
+        age = self.metagraph.age_s if self.metagraph else None
+        stale = bool(self.metagraph and (age is None or age > 3 * self.refresh_s))
+        return {
+            "service": "scoreminer", "status": "degraded" if stale else "ok", "hotkey": self.hotkey,
+            "models_loaded": True, "device": self.device, "busy": self.gate.busy,
+            "metagraph": {"nodes": len(graph.nodes) if graph else 0, "block": graph.block if graph else None,
+                          "age_s": round(age, 1) if age is not None else None, "stale": stale,
+                          "last_error": self.metagraph.last_error if self.metagraph else None},
+            "challenges": {"served": self.stats.served, "failed": self.stats.failed,
+                           "last_duration_s": self.stats.last_duration_s},
+        }
+
+    def close(self) -> None:
+        if self.metagraph:
+            self.metagraph.stop()
+        self.downloader.close()
+
+    def _record(self, ok: bool, duration: float) -> None:
+        with self._lock:
+            if ok:
+                self.stats.served += 1
+                self.stats.last_duration_s = round(duration, 3)
+            else:
+                self.stats.failed += 1

@@ -1,0 +1,83 @@
+"""Everything `serve` does before the port opens: settings shown, checks, hotkey, metagraph, models."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from scoreminer.doctor.report import Check
+from scoreminer.doctor.runner import settings_checks
+from scoreminer.errors import ChainError, StartupError
+from scoreminer.inference.pipeline import Pipeline
+from scoreminer.network.hotkey import load_hotkey
+from scoreminer.network.metagraph import Metagraph
+from scoreminer.network.verify import StakePolicy
+from scoreminer.server.download import Downloader
+from scoreminer.server.service import MinerService
+from scoreminer.settings import Settings
+
+log = logging.getLogger("scoreminer.startup")
+PipelineBuilder = Callable[[Settings], Pipeline]
+
+
+def settings_block(settings: Settings, hotkey: str | None = None) -> str:
+    """The one block an operator reads to know what is in force (no secrets in Settings)."""
+    lookup = settings.env_lookup
+    lines = [
+        f"env file: {lookup.describe()}",
+        f"netuid {settings.netuid} on {settings.chain_address}; hotkey {hotkey or '?'} ({settings.hotkey_path})",
+        f"device {settings.device}, half {settings.half}; models {settings.player_model_path}, {settings.pitch_model_path}",
+        f"stride {settings.frame_stride}, batch {settings.batch_size}, sizes player {settings.player_img_size} / "
+        f"pitch {settings.pitch_img_size}, prefetch {settings.prefetch_frames}",
+        f"listen {settings.host}:{settings.port}; min stake {settings.min_stake_threshold:g}; "
+        f"allow-listed validators {len(settings.allowed_validator_hotkeys)}",
+    ]
+    return "\n  ".join(["settings:", *lines])
+
+
+def fatal_checks(settings: Settings, check_port: bool = True) -> list[Check]:
+    """The doctor checks that must pass to serve (the chain is not one: the snapshot covers it)."""
+    checks = settings_checks(settings, offline=True, include_pm2=False)
+    return [c for c in checks if c.status == "fail" and (check_port or c.name != "port")]
+
+
+def start_miner(settings: Settings, build_pipeline: PipelineBuilder | None = None, check_port: bool = True) -> MinerService:
+    """Build a ready MinerService or raise StartupError naming every fix."""
+    failed = fatal_checks(settings, check_port)
+    if failed:
+        raise StartupError("cannot start: " + "; ".join(f"{c.name}: {c.found}" for c in failed),
+                           "; ".join(f"{c.name}: {c.fix}" for c in failed))
+    keypair = load_hotkey(settings.hotkey_path)
+    log.info(settings_block(settings, keypair.ss58_address))
+    metagraph = start_metagraph(settings)
+    if build_pipeline is None:
+        from scoreminer.inference.factory import build_pipeline
+    log.info("loading and warming models …")
+    pipeline = build_pipeline(settings)
+    log.info("models ready")
+    downloader = Downloader(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir)
+    policy = StakePolicy(settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys))
+    return MinerService(keypair=keypair, pipeline=pipeline, downloader=downloader, metagraph=metagraph,
+                        policy=policy, device=settings.device, refresh_s=settings.metagraph_refresh_s)
+
+
+def start_metagraph(settings: Settings) -> Metagraph:
+    """Snapshot first, chain in the background; neither → refuse unless validators are allow-listed."""
+    graph = Metagraph(settings.chain_address, settings.require_netuid(), settings.nodes_snapshot)
+    loaded = settings.load_old_nodes and graph.load_saved()
+    if loaded:
+        log.info("metagraph: %d nodes from %s (%.0f s old)", len(graph.snapshot.nodes), settings.nodes_snapshot, graph.age_s)
+    elif settings.refresh_nodes:
+        try:
+            graph.refresh()
+            log.info("metagraph: %d nodes from %s", len(graph.snapshot.nodes), settings.chain_address)
+        except ChainError as exc:
+            log.warning("metagraph: no snapshot and no chain: %s", exc)
+    if graph.snapshot is None and not settings.allowed_validator_hotkeys:
+        raise StartupError(f"no metagraph: {graph.last_error or 'LOAD_OLD_NODES and REFRESH_NODES are off'}",
+                           "make the chain reachable (scoreminer sync-metagraph) or set ALLOWED_VALIDATOR_HOTKEYS")
+    if graph.snapshot is None:
+        log.warning("metagraph empty: only ALLOWED_VALIDATOR_HOTKEYS will be served")
+    if settings.refresh_nodes:
+        graph.start_refreshing(settings.metagraph_refresh_s, first_delay_s=0 if loaded else settings.metagraph_refresh_s)
+    return graph

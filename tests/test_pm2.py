@@ -1,0 +1,87 @@
+"""Real PM2 (from npm): the generated ecosystem file starts the miner from any cwd, doctor reads it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server_harness import miner_env
+
+pytestmark = pytest.mark.slow
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def pm2(tmp_path_factory):
+    """pm2 installed from npm into a temp dir, with its own PM2_HOME; killed afterwards."""
+    if not shutil.which("npm"):
+        pytest.skip("npm is not installed: cannot install pm2")
+    root = tmp_path_factory.mktemp("pm2")
+    install = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(root), "pm2"],
+                             capture_output=True, text=True, timeout=300)
+    if install.returncode:
+        pytest.skip(f"npm install pm2 failed: {install.stderr[-300:]}")
+    env = {**os.environ, "PM2_HOME": str(root / "home"),
+           "PATH": f"{root / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
+    yield env
+    subprocess.run(["pm2", "kill"], env=env, capture_output=True, timeout=60)
+
+
+def run(args, env, cwd, timeout=120) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def wait_available(url: str, timeout: float = 120) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            return httpx.get(url, timeout=2).json()
+        except (httpx.HTTPError, ValueError):
+            time.sleep(0.5)
+    raise AssertionError(f"{url} never answered")
+
+
+def test_pm2_starts_the_miner_from_an_unrelated_cwd_and_doctor_checks_it(pm2, tmp_path, tiny_models, wallet):
+    env_file = miner_env(tmp_path, tiny_models, wallet, REFRESH_NODES="false", LOAD_OLD_NODES="false",
+                         ALLOWED_VALIDATOR_HOTKEYS=wallet["keypair"].ss58_address)
+    port = next(line.split("=")[1] for line in env_file.read_text().splitlines() if line.startswith("PORT="))
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+
+    written = run([str(VENV_BIN / "scoreminer"), "--env-file", str(env_file), "pm2", "--name", "sm-test"], pm2, elsewhere)
+    assert written.returncode == 0, written.stderr
+    ecosystem = env_file.parent / "ecosystem.config.js"
+    assert f"pm2 start {ecosystem}" in written.stdout
+
+    started = run(["pm2", "start", str(ecosystem)], pm2, elsewhere)
+    assert started.returncode == 0, started.stderr
+    assert wait_available(f"http://127.0.0.1:{port}/availability") == {"available": True}
+
+    processes = {p["name"]: p["pm2_env"] for p in json.loads(run(["pm2", "jlist"], pm2, elsewhere).stdout)}
+    assert Path(processes["sm-test"]["exec_interpreter"]).parent == VENV_BIN
+    assert processes["sm-test"]["pm_cwd"] == str(env_file.parent)
+
+    bad = tmp_path / "bad.config.js"
+    bad.write_text("module.exports = " + json.dumps({"apps": [{
+        "name": "sm-bad", "script": str(VENV_BIN / "scoreminer"), "interpreter": "python", "args": ["serve"],
+        "cwd": str(elsewhere), "autorestart": False}]}))
+    assert run(["pm2", "start", str(bad)], pm2, elsewhere).returncode == 0
+
+    doctor = run([str(VENV_BIN / "scoreminer"), "--env-file", str(env_file), "check-env", "--offline", "--json"],
+                 pm2, elsewhere)
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert checks["pm2 sm-test"]["status"] == "ok", checks["pm2 sm-test"]
+    assert checks["port"]["status"] == "ok" and "running scoreminer" in checks["port"]["found"]
+    assert checks["pm2 sm-bad"]["status"] == "fail"
+    assert "bare `python`" in checks["pm2 sm-bad"]["found"] and "no .env found" in checks["pm2 sm-bad"]["found"]
+    assert str(VENV_BIN) in checks["pm2 sm-bad"]["fix"]
+
+    assert run(["pm2", "delete", "all"], pm2, elsewhere).returncode == 0
