@@ -85,3 +85,29 @@ def test_pm2_starts_the_miner_from_an_unrelated_cwd_and_doctor_checks_it(pm2, tm
     assert str(VENV_BIN) in checks["pm2 sm-bad"]["fix"]
 
     assert run(["pm2", "delete", "all"], pm2, elsewhere).returncode == 0
+
+
+def test_ecosystem_file_has_absolute_venv_paths_and_restart_policy(tmp_path):
+    from scoreminer.server.pm2_config import ecosystem
+
+    env = tmp_path / "miner" / ".env"
+    env.parent.mkdir()
+    env.write_text("NETUID=44\n")
+    eco = ecosystem(env)
+    app = json.loads(eco.text.split("module.exports = ", 1)[1].rstrip(";\n"))["apps"][0]
+    assert Path(app["interpreter"]).parent == VENV_BIN and Path(app["script"]) == VENV_BIN / "scoreminer"
+    assert app["args"] == ["serve", "--env-file", str(env)] and app["cwd"] == str(env.parent)
+    assert app["autorestart"] is True and app["max_restarts"] > 0
+
+
+def test_ecosystem_refused_outside_a_venv_or_without_env(tmp_path, monkeypatch):
+    from scoreminer.errors import ConfigError
+    from scoreminer.server.pm2_config import ecosystem
+
+    with pytest.raises(ConfigError, match="no .env"):
+        ecosystem(None)
+    env = tmp_path / ".env"
+    env.write_text("NETUID=44\n")
+    monkeypatch.setattr(sys, "prefix", sys.base_prefix)
+    with pytest.raises(ConfigError, match="not a virtualenv"):
+        ecosystem(env)

@@ -42,6 +42,7 @@ def ecosystem(env_file: Path | None, name: str = "scoreminer", out: Path | None 
     app = {
         "name": name, "script": str(script), "interpreter": str(python),
         "args": ["serve", "--env-file", str(env_file)], "cwd": str(env_file.parent),
+        "autorestart": True, "max_restarts": 50, "min_uptime": "60s", "exp_backoff_restart_delay": 1000,
         "kill_timeout": 15000,
         "out_file": str(logs / f"{name}.out.log"), "error_file": str(logs / f"{name}.err.log"), "time": True,
         "env": {"PYTHONUNBUFFERED": "1", "YOLO_OFFLINE": "1", "YOLO_AUTOINSTALL": "false"},
