@@ -177,6 +177,7 @@ def serve_cmd(
     env_file: EnvFile = None,
     host: Annotated[str | None, typer.Option("--host", help="HOST to listen on.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="PORT to listen on.")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Demo models, throwaway keys under ./demo, no chain.")] = False,
 ) -> None:
     """Run the miner: settings shown, checks passed, hotkey, metagraph and models ready, then the port opens."""
     import uvicorn
@@ -185,7 +186,16 @@ def serve_cmd(
     from scoreminer.server.startup import start_miner
 
     _configure_logging()
-    settings = ctx.obj.settings(env_file, host=host, port=port)
+    extra: dict[str, Any] = {}
+    if demo:
+        from scoreminer.demo.run import demo_serve_overrides
+
+        extra, key = demo_serve_overrides(Path("demo").resolve())
+        err_console.print(f"demo: once it listens, try `scoreminer challenge http://127.0.0.1:{port or 7999} "
+                          f"--video demo/clip.mp4 --key {key}`", highlight=False)
+    settings = ctx.obj.settings(env_file, host=host, port=port, **extra)
+    if demo and settings.netuid is None:
+        settings = settings.model_copy(update={"netuid": 0})  # no chain in the demo: any subnet id will do
     service = start_miner(settings)
     uvicorn.run(create_app(service), host=settings.host, port=settings.port, log_config=None,
                 timeout_graceful_shutdown=10)
@@ -232,6 +242,83 @@ def challenge_cmd(
     else:
         console.print(render.challenge_report(report, keypair.ss58_address))
     raise typer.Exit(0 if report.status == 200 else 1)
+
+
+@app.command("benchmark")
+def benchmark_cmd(
+    ctx: typer.Context,
+    video: Annotated[Path | None, typer.Argument(help="The video to measure on (or --synthetic).")] = None,
+    stride: Annotated[str, typer.Option("--stride", help="FRAME_STRIDE values, e.g. 1,2,3.")] = "1,2",
+    batch: Annotated[str, typer.Option("--batch", help="BATCH_SIZE values, e.g. 1,8,16.")] = "8",
+    imgsz: Annotated[str | None, typer.Option("--imgsz", help="Player model sizes (default: PLAYER_IMG_SIZE).")] = None,
+    pitch_imgsz: Annotated[str | None, typer.Option("--pitch-imgsz", help="Pitch model sizes (default: = --imgsz).")] = None,
+    half: Annotated[bool | None, typer.Option("--half/--no-half", help="Only fp16 / only fp32 rows (default: HALF).")] = None,
+    repeats: Annotated[int, typer.Option("--repeats", min=1, help="Timed runs per row after a warm-up.")] = 3,
+    frames: Annotated[int | None, typer.Option("--frames", min=1, help="Cut the clip to its first N frames.")] = None,
+    device: Annotated[str | None, typer.Option("--device", help="DEVICE for the benchmark.")] = None,
+    budget: Annotated[float, typer.Option("--budget", help="Seconds allowed for a 750-frame challenge.")] = 15.0,
+    min_agreement: Annotated[float, typer.Option("--min-agreement", help="Least box F1 against the reference.")] = 0.9,
+    reference: Annotated[Path | None, typer.Option("--reference", help="Reference answer.json to judge quality by.")] = None,
+    synthetic: Annotated[bool, typer.Option("--synthetic", help="Render a 1280×720 match to measure on.")] = False,
+    standin: Annotated[str | None, typer.Option("--standin", help="Random-weight stand-ins of this scale (n…x) instead of MODELS_DIR.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write every row to this CSV file.")] = None,
+    env_file: EnvFile = None,
+) -> None:
+    """Measure stride / batch / image size / precision on a video: speed, and the quality each costs."""
+    from scoreminer.bench.grid import build_grid, parse_ints
+    from scoreminer.bench.prepare import prepare_models, prepare_video
+    from scoreminer.bench.runner import ModelCache, run_benchmark
+
+    settings = ctx.obj.settings(env_file, device=device)
+    sizes = parse_ints(imgsz, "imgsz", 32, 4096, 32) if imgsz else [settings.player_img_size]
+    pitch_sizes = parse_ints(pitch_imgsz, "pitch-imgsz", 32, 4096, 32) if pitch_imgsz else None
+    halves = [settings.half] if half is None else [half]
+    grid = build_grid(parse_ints(stride, "stride", 1, 10), parse_ints(batch, "batch", 1, 1024), sizes, pitch_sizes, halves)
+    with err_console.status("preparing the video and models …"):
+        clip = prepare_video(video, synthetic, frames)
+        player, pitch = prepare_models(settings, standin)
+        cache = ModelCache(player, pitch, settings.device, settings.detection_confidence)
+    expected = json.loads(reference.read_text())["frames"] if reference else None
+    with render.bench_progress(err_console, grid) as on_row:
+        result = run_benchmark(clip, grid, cache, repeats, budget, min_agreement, expected,
+                               settings.keypoint_confidence, on_row)
+    if csv_out:
+        render.write_bench_csv(result, csv_out)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        render.print_benchmark(console, result)
+
+
+app.command("bench", help="Alias of benchmark.")(benchmark_cmd)
+
+
+demo_app = typer.Typer(help="The demo: a rendered match and small models trained on it.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("run")
+def demo_run_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Folder for clip, truth, answer and annotated video.")] = Path("demo"),
+    frames: Annotated[int, typer.Option("--frames", help="Frames to render (25 fps).")] = 250,
+    seed: Annotated[int, typer.Option("--seed", help="Match seed (the models never saw 300+).")] = 300,
+    env_file: EnvFile = None,
+) -> None:
+    """Render a match, answer it with the shipped demo models, compare with the exact truth."""
+    from scoreminer.demo.run import demo_model_overrides, run_demo
+    from scoreminer.inference.factory import build_pipeline
+
+    settings = ctx.obj.settings(env_file, **demo_model_overrides())
+    with err_console.status("loading and warming the demo models …"):
+        pipeline = build_pipeline(settings)
+    with render.frame_progress(err_console, frames) as advance:
+        result = run_demo(pipeline, out, frames, seed, advance, settings.keypoint_confidence)
+    console.print(render.run_summary_table(result.summary))
+    console.print(render.agreement_line(result.agreement, "accuracy against the ground truth"))
+    for name, path in result.files.items():
+        console.print(f"{name}: {path}", highlight=False)
 
 
 def _configure_logging() -> None:

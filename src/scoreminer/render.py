@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from scoreminer.bench.result import BenchmarkResult
+from scoreminer.compare import Agreement
 from scoreminer.doctor.report import DoctorReport
 from scoreminer.inference.summary import RunSummary
 from scoreminer.network.poke import ChallengeReport
@@ -119,3 +121,75 @@ def challenge_report(report: ChallengeReport, validator: str) -> Table:
     table.add_row("objects", str(report.objects))
     table.add_row("frames with ≥ 4 keypoints", str(report.frames_with_4_keypoints))
     return table
+
+
+def agreement_line(agreement: Agreement, title: str) -> str:
+    f1 = ", ".join(f"{name} {value:.2f}" for name, value in agreement.f1.items() if value is not None)
+    kp = "n/a" if agreement.keypoint_error_px is None else f"{agreement.keypoint_error_px:.1f} px"
+    recall = "n/a" if agreement.keypoint_recall is None else f"{agreement.keypoint_recall:.0%}"
+    return (f"{title}: box F1@0.5 {f1}; keypoint error {kp}, recall {recall}; "
+            f"frames answered {agreement.frames_answered:.0%}")
+
+
+def bench_table(result: BenchmarkResult) -> Table:
+    table = Table(title=f"benchmark on {result.device}: {result.video}", caption="s: stride, b: batch, "
+                  "sizes player/pitch; F1: worst class box F1 vs the reference; 750f: projected challenge seconds")
+    for column in ("config", "median s", "min–max", "fps", "×ref", "750f s", "infer s", "RSS MB", "GPU MB",
+                   "F1", "kp px", "kp rec", "frames"):
+        table.add_column(column, no_wrap=column == "config")
+    for row in result.rows:
+        a = row.agreement
+        over = row.projected_750_s > result.budget_s
+        table.add_row(
+            row.config.label, f"{row.median_s:.2f}", f"{min(row.wall_s):.2f}–{max(row.wall_s):.2f}", f"{row.fps:.1f}",
+            f"{row.speedup:.2f}", f"[red]{row.projected_750_s:.1f}[/]" if over else f"{row.projected_750_s:.1f}",
+            f"{row.stages['inference']:.2f}", f"{row.peak_rss_mb:.0f}",
+            "–" if row.peak_gpu_mb is None else f"{row.peak_gpu_mb:.0f}",
+            f"{row.agreement_score:.2f}", _num(a.keypoint_error_px, 1), _num(a.keypoint_recall), f"{a.frames_answered:.0%}")
+    return table
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def print_benchmark(console: Console, result: BenchmarkResult) -> None:
+    console.print(bench_table(result))
+    best = result.best()
+    if best is None:
+        console.print(f"[bold red]no configuration fits {result.budget_s:g} s for 750 frames with agreement ≥ "
+                      f"{result.min_agreement}[/]")
+        return
+    console.print(f"best: {best.config.label} — {best.projected_750_s:.1f} s per 750 frames, "
+                  f"×{best.speedup:.2f} the reference loop; put in your .env:")
+    console.print("\n".join(best.config.env_lines()), highlight=False)
+
+
+def write_bench_csv(result: BenchmarkResult, path) -> None:
+    import csv
+
+    rows = [r.as_dict() for r in result.rows]
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["label", "median_s", "fps", "speedup", "projected_750_s", "peak_rss_mb", "peak_gpu_mb",
+                         "agreement_score", "keypoint_error_px", "keypoint_recall", "frames_answered"])
+        for r in rows:
+            a = r["agreement"]
+            writer.writerow([r["label"], r["median_s"], r["fps"], r["speedup"], r["projected_750_s"], r["peak_rss_mb"],
+                             r["peak_gpu_mb"], r["agreement_score"], a["keypoint_error_px"], a["keypoint_recall"],
+                             a["frames_answered"]])
+
+
+@contextmanager
+def bench_progress(console: Console, grid: list) -> Iterator[Callable]:
+    """A progress bar over rows; the callback prints each finished row's headline."""
+    with Progress(TextColumn("rows"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as progress:
+        task = progress.add_task("rows", total=len(grid))
+
+        def done(row) -> None:
+            progress.console.print(f"  {row.config.label}: {row.median_s:.2f} s, {row.fps:.1f} fps, ×{row.speedup:.2f}",
+                                   highlight=False)
+            progress.advance(task)
+
+        yield done

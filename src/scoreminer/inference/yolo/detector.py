@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -13,10 +14,10 @@ from scoreminer.inference.yolo.loader import RunOptions, load_yolo, predict, war
 class YoloDetector:
     """Boxes, classes and confidences from an ultralytics detect model."""
 
-    def __init__(self, path: Path, options: RunOptions) -> None:
+    def __init__(self, path: Path, options: RunOptions, model: Any = None) -> None:
         self.path = path
         self.options = options
-        self.model = load_yolo(path, "detect")
+        self.model = model if model is not None else load_yolo(path, "detect")
 
     def warm_up(self, shape: tuple[int, int] = (720, 1280)) -> None:
         warm_up(self.model, self.options, shape)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -13,10 +14,10 @@ from scoreminer.inference.yolo.loader import RunOptions, load_yolo, predict, war
 class YoloKeypoints:
     """32 pitch keypoints per frame from an ultralytics pose model (the most confident pitch)."""
 
-    def __init__(self, path: Path, options: RunOptions) -> None:
+    def __init__(self, path: Path, options: RunOptions, model: Any = None) -> None:
         self.path = path
         self.options = options
-        self.model = load_yolo(path, "pose")
+        self.model = model if model is not None else load_yolo(path, "pose")
         shape = getattr(self.model.model, "kpt_shape", None)
         if shape is not None and int(shape[0]) != KEYPOINTS:
             from scoreminer.errors import ModelLoadError

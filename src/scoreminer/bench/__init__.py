@@ -1,0 +1,1 @@
+"""`scoreminer benchmark`: measured speed and quality cost of stride / batch / size / precision."""

@@ -1,0 +1,57 @@
+"""The benchmark's inputs: the clip (cut, or rendered) and the weights (MODELS_DIR, or stand-ins)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import cv2
+
+from scoreminer.errors import ConfigError, VideoError
+from scoreminer.settings import Settings
+from scoreminer.video.info import open_capture
+
+
+def prepare_video(video: Path | None, synthetic: bool, frames: int | None) -> Path:
+    """The clip to measure: rendered with --synthetic, else `video` cut to `frames` if asked."""
+    work = Path(tempfile.mkdtemp(prefix="scoreminer-bench-"))
+    if synthetic:
+        from scoreminer.demo.render import render_clip
+
+        clip = work / "synthetic.mp4"
+        render_clip(clip, seed=400, frames=frames or 750)
+        return clip
+    if video is None:
+        raise ConfigError("no video to benchmark", "pass a VIDEO path or --synthetic")
+    return cut(video, frames, work / "cut.mp4") if frames else video
+
+
+def cut(video: Path, frames: int, out: Path) -> Path:
+    """The first `frames` frames of `video`, re-encoded."""
+    capture, info = open_capture(video)
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), info.fps, (info.width, info.height))
+    written = 0
+    try:
+        while written < frames:
+            ok, image = capture.read()
+            if not ok:
+                break
+            writer.write(image)
+            written += 1
+    finally:
+        capture.release()
+        writer.release()
+    if not written:
+        raise VideoError(f"{video} has no decodable frames", "pass another video")
+    return out
+
+
+def prepare_models(settings: Settings, standin: str | None) -> tuple[Path, Path]:
+    """The weights to measure: MODELS_DIR's, or random-weight stand-ins (same cost as trained ones)."""
+    if standin:
+        from scoreminer.inference.yolo.standin import SCALES, build_standin_pair
+
+        if standin not in SCALES:
+            raise ConfigError(f"--standin {standin!r} is not a model scale", f"use one of {', '.join(SCALES)}")
+        return build_standin_pair(Path(tempfile.mkdtemp(prefix="scoreminer-standin-")), standin)
+    return settings.player_model_path, settings.pitch_model_path

@@ -1,0 +1,1 @@
+"""The demo: a synthetic broadcast match with exact ground truth, and small models trained on it."""

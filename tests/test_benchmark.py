@@ -1,0 +1,79 @@
+"""The benchmark: grid parsing, verdicts, and an end-to-end run on a short clip with tiny models."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import write_env
+from scoreminer.bench.grid import BenchConfig, build_grid, parse_ints
+from scoreminer.bench.result import BenchmarkResult, BenchRow
+from scoreminer.cli import app
+from scoreminer.compare import Agreement
+from scoreminer.errors import ConfigError
+from scoreminer.video.synthetic import write_synthetic_clip
+
+
+def test_parse_ints_sorts_dedupes_and_refuses_bad_items():
+    assert parse_ints("3, 1,2,1", "stride") == [1, 2, 3]
+    with pytest.raises(ConfigError, match="--stride '1,x'"):
+        parse_ints("1,x", "stride")
+    with pytest.raises(ConfigError, match="multiples of 32"):
+        parse_ints("640,650", "imgsz", 32, 4096, 32)
+    with pytest.raises(ConfigError):
+        parse_ints("0", "batch")
+
+
+def test_grid_has_the_reference_row_first_then_every_combination():
+    grid = build_grid([1, 2], [1, 8], [640, 1280], None, [False])
+    assert grid[0] == BenchConfig(1, 1, 1280, 1280, False, reference=True)
+    assert len(grid) == 1 + 2 * 2 * 2
+    assert {(c.stride, c.batch, c.imgsz, c.pitch_imgsz) for c in grid[1:]} == {
+        (s, b, i, i) for s in (1, 2) for b in (1, 8) for i in (640, 1280)}
+    assert build_grid([1], [4], [960], [640], [True])[1].pitch_imgsz == 640
+
+
+def row(config, median, f1, frames_answered=1.0):
+    agreement = Agreement({"ball": None, "goalkeeper": None, "player": f1, "referee": None}, None, None, frames_answered)
+    return BenchRow(config, 750, [median], {"inference": median, "decode_wait": 0.0}, 100.0, None, agreement)
+
+
+def test_best_row_is_the_fastest_within_budget_and_agreement():
+    ref = BenchConfig(1, 1, 1280, 1280, False, reference=True)
+    fast_bad, fast_good, slow = BenchConfig(3, 8, 640, 640, False), BenchConfig(2, 8, 1280, 1280, False), BenchConfig(1, 8, 1280, 1280, False)
+    result = BenchmarkResult("v", "cpu", 15.0, 0.9, [row(ref, 30, 1.0), row(fast_bad, 5, 0.6), row(fast_good, 9, 0.95),
+                                                    row(slow, 14, 1.0), row(BenchConfig(4, 8, 640, 640, False), 3, 1.0, 0.9)])
+    assert result.best().config == fast_good
+    assert result.as_dict()["env"] == ["FRAME_STRIDE=2", "BATCH_SIZE=8", "PLAYER_IMG_SIZE=1280", "PITCH_IMG_SIZE=1280",
+                                       "HALF=false"]
+
+
+@pytest.mark.slow
+def test_benchmark_end_to_end_2x2_grid(tmp_path, tiny_models):
+    clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=16, width=320, height=192)
+    env = write_env(tmp_path / ".env", {"MODELS_DIR": tiny_models, "DEVICE": "cpu", "IMG_SIZE": 160})
+    csv = tmp_path / "rows.csv"
+    result = CliRunner().invoke(app, ["--env-file", str(env), "benchmark", str(clip.path), "--stride", "1,2",
+                                      "--batch", "1,4", "--repeats", "1", "--json", "--csv", str(csv)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["rows"]) == 5 and data["rows"][0]["config"]["reference"] is True
+    assert all(r["frames"] == 16 and r["agreement"]["frames_answered"] == 1.0 for r in data["rows"])
+    assert data["rows"][0]["speedup"] == 1.0 and all(r["median_s"] > 0 for r in data["rows"])
+    assert len(csv.read_text().splitlines()) == 6
+
+
+@pytest.mark.slow
+def test_benchmark_synthetic_with_frames_cut_and_table(tmp_path, tiny_models):
+    env = write_env(tmp_path / ".env", {"MODELS_DIR": tiny_models, "DEVICE": "cpu", "IMG_SIZE": 160})
+    result = CliRunner().invoke(app, ["--env-file", str(env), "bench", "--synthetic", "--frames", "6", "--stride", "2",
+                                      "--repeats", "1"])
+    assert result.exit_code == 0, result.output
+    assert "ref 160/160 fp32" in result.stdout and "FRAME_STRIDE=2" in result.stdout
+
+
+def test_benchmark_without_video_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(app, ["benchmark"])
+    assert result.exit_code == 1 and "--synthetic" in result.output
