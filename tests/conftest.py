@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -61,3 +64,25 @@ def tiny_models(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("models")
     build_standin_pair(folder)
     return folder
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from reliability_log import write_if_asked
+
+    write_if_asked()
+
+
+@pytest.fixture(scope="session")
+def pm2(tmp_path_factory):
+    """pm2 installed from npm into a temp dir, with its own PM2_HOME; killed afterwards."""
+    if not shutil.which("npm"):
+        pytest.skip("npm is not installed: cannot install pm2")
+    root = tmp_path_factory.mktemp("pm2")
+    install = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(root), "pm2"],
+                             capture_output=True, text=True, timeout=300)
+    if install.returncode:
+        pytest.skip(f"npm install pm2 failed: {install.stderr[-300:]}")
+    env = {**os.environ, "PM2_HOME": str(root / "home"),
+           "PATH": f"{root / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
+    yield env
+    subprocess.run(["pm2", "kill"], env=env, capture_output=True, timeout=60)

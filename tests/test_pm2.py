@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,22 +15,6 @@ from server_harness import miner_env
 
 pytestmark = pytest.mark.slow
 VENV_BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(scope="module")
-def pm2(tmp_path_factory):
-    """pm2 installed from npm into a temp dir, with its own PM2_HOME; killed afterwards."""
-    if not shutil.which("npm"):
-        pytest.skip("npm is not installed: cannot install pm2")
-    root = tmp_path_factory.mktemp("pm2")
-    install = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(root), "pm2"],
-                             capture_output=True, text=True, timeout=300)
-    if install.returncode:
-        pytest.skip(f"npm install pm2 failed: {install.stderr[-300:]}")
-    env = {**os.environ, "PM2_HOME": str(root / "home"),
-           "PATH": f"{root / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
-    yield env
-    subprocess.run(["pm2", "kill"], env=env, capture_output=True, timeout=60)
 
 
 def run(args, env, cwd, timeout=120) -> subprocess.CompletedProcess:

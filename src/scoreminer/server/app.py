@@ -22,6 +22,14 @@ MAX_BODY_BYTES = 1 << 20
 RETRY_AFTER_S = 30
 
 
+# The route reads the raw body (its hash is signed), so describe body and headers for the schema by hand.
+CHALLENGE_OPENAPI = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": ChallengeRequest.model_json_schema()}}},
+    "parameters": [{"name": h, "in": "header", "required": True, "schema": {"type": "string"}}
+                   for h in ("validator-hotkey", "miner-hotkey", "nonce", "signature")],
+}
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -62,7 +70,7 @@ def create_app(service: MinerService) -> FastAPI:
     async def health() -> dict:
         return service.health()
 
-    @app.post("/soccer/challenge")
+    @app.post("/soccer/challenge", openapi_extra=CHALLENGE_OPENAPI)
     async def challenge(request: Request):
         try:
             body = await read_body(request)

@@ -14,7 +14,6 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fi
 from scoreminer.errors import VideoError
 
 TEMP_PREFIX = "scoreminer-video-"
-CHUNK = 1 << 20
 
 
 class DownloadError(VideoError):
@@ -68,7 +67,7 @@ class Downloader:
             if declared > self.max_bytes:
                 raise DownloadError(f"video is {declared} bytes, over the {self.max_bytes}-byte cap", status_code=400)
             size = 0
-            for chunk in response.iter_bytes(CHUNK):
+            for chunk in response.iter_bytes():  # pieces as they arrive, so the deadline is checked often
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise DownloadError(f"video passed the {self.max_bytes}-byte cap", status_code=400)

@@ -80,7 +80,7 @@ class MinerService:
         """Status for /health: no secrets, only public facts and counters."""
         graph = self.metagraph.snapshot if self.metagraph else None
         age = self.metagraph.age_s if self.metagraph else None
-        stale = bool(self.metagraph and (age is None or age > 3 * self.refresh_s))
+        stale = bool(self.metagraph and (age is None or age > 3 * self.refresh_s or self.metagraph.last_error))
         return {
             "service": "scoreminer", "status": "degraded" if stale else "ok", "hotkey": self.hotkey,
             "models_loaded": True, "device": self.device, "busy": self.gate.busy,

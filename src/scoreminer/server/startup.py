@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from scoreminer.doctor.report import Check
 from scoreminer.doctor.runner import settings_checks
-from scoreminer.errors import ChainError, StartupError
+from scoreminer.errors import ChainError, ModelLoadError, StartupError
 from scoreminer.inference.pipeline import Pipeline
 from scoreminer.network.hotkey import load_hotkey
 from scoreminer.network.metagraph import Metagraph
@@ -53,7 +53,10 @@ def start_miner(settings: Settings, build_pipeline: PipelineBuilder | None = Non
     if build_pipeline is None:
         from scoreminer.inference.factory import build_pipeline
     log.info("loading and warming models …")
-    pipeline = build_pipeline(settings)
+    try:
+        pipeline = build_pipeline(settings)
+    except ModelLoadError as exc:
+        raise StartupError(f"cannot start: {exc.problem}", exc.fix) from None
     log.info("models ready")
     downloader = Downloader(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir)
     policy = StakePolicy(settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys))

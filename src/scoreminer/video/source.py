@@ -15,6 +15,7 @@ from scoreminer.errors import VideoError
 from scoreminer.video.info import VideoInfo, open_capture
 
 _END = object()
+PREFETCH_MAX_BYTES = 512 * 2**20
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,11 @@ class FrameSource:
     Use as a context manager: leaving early stops and joins the decoder thread.
     """
 
-    def __init__(self, path: Path, prefetch: int = 64) -> None:
+    def __init__(self, path: Path, prefetch: int = 64, max_bytes: int = PREFETCH_MAX_BYTES) -> None:
         self._capture, self.info = open_capture(path)
-        self._queue: queue.Queue = queue.Queue(maxsize=max(1, prefetch))
+        # Bound the queue by bytes too: 64 frames of 4K video would be 1.6 GB.
+        frame_bytes = self.info.width * self.info.height * 3
+        self._queue: queue.Queue = queue.Queue(maxsize=max(2, min(prefetch, max_bytes // frame_bytes)))
         self._stop = threading.Event()
         self._decoded = 0
         self.wait_s = 0.0  # time the consumer spent blocked on the decoder
