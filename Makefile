@@ -14,10 +14,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
-	$(BIN)/python scripts/demo_setup.py
-	$(BIN)/scoreminer --env-file examples/demo.env process-video demo/clip.mp4 \
-		--out demo/answer.json --annotate demo/annotated.mp4
-	@echo "wrote demo/answer.json and demo/annotated.mp4"
+	$(BIN)/scoreminer demo run --out demo
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
