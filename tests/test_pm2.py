@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from process_harness import env_value
 from server_harness import miner_env
 
 pytestmark = pytest.mark.slow
@@ -34,7 +35,7 @@ def wait_available(url: str, timeout: float = 120) -> dict:
 def test_pm2_starts_the_miner_from_an_unrelated_cwd_and_doctor_checks_it(pm2, tmp_path, tiny_models, wallet):
     env_file = miner_env(tmp_path, tiny_models, wallet, REFRESH_NODES="false", LOAD_OLD_NODES="false",
                          ALLOWED_VALIDATOR_HOTKEYS=wallet["keypair"].ss58_address)
-    port = next(line.split("=")[1] for line in env_file.read_text().splitlines() if line.startswith("PORT="))
+    port = env_value(env_file, "PORT")
     elsewhere = tmp_path / "somewhere" / "else"
     elsewhere.mkdir(parents=True)
 

@@ -22,6 +22,7 @@ from scoreminer.errors import ChainError, StartupError
 from scoreminer.network.hotkey import new_keypair
 from scoreminer.server.startup import start_miner
 from scoreminer.settings import load_settings
+from process_harness import env_value
 from server_harness import free_port, miner_env, running_miner
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -97,7 +98,7 @@ def test_exception_inside_the_pipeline_is_a_500_and_the_next_challenge_is_served
 def test_killed_under_pm2_is_restarted(pm2, tmp_path, tiny_models):
     env = miner_env(tmp_path, tiny_models, make_wallet(tmp_path), REFRESH_NODES="false", LOAD_OLD_NODES="false",
                     ALLOWED_VALIDATOR_HOTKEYS=new_keypair().ss58_address)
-    port = next(line.split("=")[1] for line in env.read_text().splitlines() if line.startswith("PORT="))
+    port = env_value(env, "PORT")
     name = "sm-kill"
     subprocess.run([str(VENV_BIN / "scoreminer"), "--env-file", str(env), "pm2", "--name", name], check=True,
                    capture_output=True, env=pm2, cwd=tmp_path)

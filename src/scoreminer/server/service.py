@@ -66,6 +66,11 @@ class MinerService:
                 log.info("challenge %s: downloaded %.1f MB in %.2f s", request.challenge_id,
                          path.stat().st_size / 1e6, downloaded - started)
                 output = self.pipeline.run(path)
+                stages = output.timings.as_dict()
+                log.info("challenge %s: %d frames through the pipeline in %.2f s (decode wait %.2f, inference %.2f, "
+                         "tracking %.2f, serialisation %.2f)", request.challenge_id, len(output.answers),
+                         stages["total"], stages["decode_wait"], stages["inference"], stages["tracking"],
+                         stages["serialisation"])
             total = time.perf_counter() - started
             answer = challenge_answer(output, request.challenge_id, total)
             ok = True

@@ -1,0 +1,94 @@
+"""Run the benchmark on a rendered 1280×720 match and write docs/performance.md.
+
+    python scripts/performance_report.py [--frames 150] [--scale n] [--device cpu] [--imgsz 640,960]
+        [--stride 1,2,3] [--batch 1,8] [--repeats 3]
+
+On a GPU machine, for the reference architecture: --scale x --imgsz 1280 --pitch-imgsz 640 --device cuda
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from scoreminer.bench.grid import build_grid, parse_ints
+from scoreminer.bench.runner import ModelCache, run_benchmark
+from scoreminer.demo.render import render_clip
+from scoreminer.inference.yolo.standin import build_standin_pair
+
+ROOT = Path(__file__).parents[1]
+
+
+def machine(device: str) -> str:
+    text = f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, " \
+           f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
+    if device.startswith("cuda"):
+        import torch
+
+        text += f", GPU {torch.cuda.get_device_name(0)}"
+    return text
+
+
+def table(result) -> list[str]:
+    lines = ["| config | median s | min–max | fps | × ref | 750-frame s | inference s | decode wait s | RSS MB | "
+             "GPU MB | worst F1 | kp err px | kp recall | frames |", "|" + "---|" * 14]
+    for r in result.rows:
+        a = r.agreement
+        kp = "–" if a.keypoint_error_px is None else f"{a.keypoint_error_px:.1f}"
+        rec = "–" if a.keypoint_recall is None else f"{a.keypoint_recall:.2f}"
+        lines.append(f"| {r.config.label} | {r.median_s:.2f} | {min(r.wall_s):.2f}–{max(r.wall_s):.2f} | {r.fps:.1f} | "
+                     f"{r.speedup:.2f} | {r.projected_750_s:.1f} | {r.stages['inference']:.2f} | "
+                     f"{r.stages['decode_wait']:.2f} | {r.peak_rss_mb:.0f} | {r.peak_gpu_mb or '–'} | "
+                     f"{r.agreement_score:.2f} | {kp} | {rec} | {a.frames_answered:.0%} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=150)
+    parser.add_argument("--scale", default="n")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--imgsz", default="640,960")
+    parser.add_argument("--pitch-imgsz", default=None)
+    parser.add_argument("--stride", default="1,2,3")
+    parser.add_argument("--batch", default="1,8")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp())
+    clip = work / "match.mp4"
+    render_clip(clip, seed=400, frames=args.frames)
+    player, pitch = build_standin_pair(work / "models", args.scale)
+    pitch_sizes = parse_ints(args.pitch_imgsz, "pitch-imgsz", 32, 4096, 32) if args.pitch_imgsz else None
+    grid = build_grid(parse_ints(args.stride, "stride"), parse_ints(args.batch, "batch"),
+                      parse_ints(args.imgsz, "imgsz", 32, 4096, 32), pitch_sizes, [False])
+    started = time.time()
+    result = run_benchmark(clip, grid, ModelCache(player, pitch, args.device, 0.25), args.repeats, 15.0, 0.9,
+                           on_row=lambda r: print(f"{r.config.label}: {r.median_s:.2f} s ×{r.speedup:.2f}", flush=True))
+    best = result.best()
+    lines = [f"## {args.device.upper()}: stand-in models, scale `{args.scale}`", "",
+             f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} on {machine(args.device)}; {args.frames}-frame "
+             f"1280×720 rendered match; random-weight stand-ins built from ultralytics' yolov8 configs at scale "
+             f"`{args.scale}` (the cost of trained weights of the same architecture); median of {args.repeats} runs "
+             f"after a warm-up; {time.time() - started:.0f} s in all. Quality is judged against the reference row's "
+             "own answer, so it measures what each speed trick changes, not absolute accuracy.", "", *table(result), "",
+             f"Verdict (budget 15 s per 750 frames, worst F1 ≥ 0.9): "
+             + (f"`{best.config.label}`, {best.projected_750_s:.1f} s, ×{best.speedup:.2f}." if best else "no row fits."),
+             ""]
+    args.out.parent.mkdir(exist_ok=True)
+    previous = args.out.read_text() if args.out.exists() else "# Performance\n"
+    section = "\n".join(lines)
+    pattern = re.compile(re.escape(lines[0]) + r"\n.*?(?=\n## |\Z)", re.S)
+    updated = pattern.sub(lambda m: section.rstrip(), previous) if pattern.search(previous) else previous.rstrip() + "\n\n" + section
+    args.out.write_text(updated.rstrip() + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
