@@ -54,12 +54,11 @@ class Downloader:
         finally:
             path.unlink(missing_ok=True)
 
-    @retry(retry=retry_if_exception_type((httpx.ConnectError, httpx.RemoteProtocolError)),
+    @retry(retry=retry_if_exception_type((httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError)),
            stop=stop_after_attempt(2), wait=wait_fixed(0.5), reraise=True)
-    def _stream(self, url: str, handle) -> int:
+    def _stream(self, url: str, handle, deadline: float) -> int:
         handle.seek(0)
         handle.truncate()
-        deadline = time.monotonic() + self.timeout_s
         with self._client.stream("GET", url) as response:
             if response.status_code >= 400:
                 raise DownloadError(f"video host answered {response.status_code} for {url[:120]}")
@@ -78,7 +77,7 @@ class Downloader:
 
     def _download(self, url: str, handle) -> None:
         try:
-            size = self._stream(url, handle)
+            size = self._stream(url, handle, time.monotonic() + self.timeout_s)  # one deadline for all attempts
         except DownloadError:
             raise
         except httpx.TimeoutException:

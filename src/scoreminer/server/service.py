@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from substrateinterface import Keypair
 
+from scoreminer.errors import VideoError
 from scoreminer.inference.pipeline import Pipeline
 from scoreminer.inference.summary import challenge_answer
 from scoreminer.network.metagraph import Metagraph
@@ -65,7 +66,7 @@ class MinerService:
                 downloaded = time.perf_counter()
                 log.info("challenge %s: downloaded %.1f MB in %.2f s", request.challenge_id,
                          path.stat().st_size / 1e6, downloaded - started)
-                output = self.pipeline.run(path)
+                output = self._run_pipeline(path, str(request.video_url))
                 stages = output.timings.as_dict()
                 log.info("challenge %s: %d frames through the pipeline in %.2f s (decode wait %.2f, inference %.2f, "
                          "tracking %.2f, serialisation %.2f)", request.challenge_id, len(output.answers),
@@ -80,6 +81,12 @@ class MinerService:
             return answer
         finally:
             self._record(ok, time.perf_counter() - started)
+
+    def _run_pipeline(self, path, url: str):
+        try:
+            return self.pipeline.run(path)
+        except VideoError as exc:  # name the URL the validator sent, not our temp file
+            raise VideoError(exc.problem.replace(str(path), f"the video at {url[:120]}"), exc.fix) from None
 
     def health(self) -> dict:
         """Status for /health: no secrets, only public facts and counters."""
