@@ -17,6 +17,20 @@ def env_value(env_file: Path, key: str) -> str:
     return next(line.split("=", 1)[1] for line in env_file.read_text().splitlines() if line.startswith(f"{key}="))
 
 
+def wait_for_health(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    """Poll /health until the miner answers; fail with its log if it exits first."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"miner exited {process.returncode}: {log.read_text()[-2000:]}")
+        try:
+            httpx.get(f"{url}/health", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise AssertionError("miner never answered /health")
+
+
 @contextmanager
 def miner_process(env_file: Path, log: Path, timeout: float = 120):
     """Start `scoreminer serve --env-file`, wait for /health, yield (url, Popen); terminate after."""
@@ -25,17 +39,7 @@ def miner_process(env_file: Path, log: Path, timeout: float = 120):
         process = subprocess.Popen([str(SCRIPT), "serve", "--env-file", str(env_file)], stdout=out,
                                    stderr=subprocess.STDOUT)
         try:
-            deadline = time.time() + timeout
-            while time.time() < deadline:
-                if process.poll() is not None:
-                    raise AssertionError(f"miner exited {process.returncode}: {log.read_text()[-2000:]}")
-                try:
-                    httpx.get(f"{url}/health", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.3)
-            else:
-                raise AssertionError("miner never answered /health")
+            wait_for_health(url, process, log, timeout)
             yield url, process
         finally:
             process.terminate()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
+
+from process_harness import SCRIPT, wait_for_health
 
 from scoreminer.compare import compare
 from scoreminer.demo.pitch import keypoints
@@ -13,7 +18,9 @@ from scoreminer.demo.render import render_clip, render_frame, shots
 from scoreminer.demo.run import WEIGHTS, demo_model_overrides
 from scoreminer.demo.scene import Match
 from scoreminer.inference.factory import build_pipeline
+from scoreminer.cli import app
 from scoreminer.settings import load_settings
+
 
 
 def test_pitch_has_32_keypoints_in_the_contracts_order():
@@ -40,13 +47,53 @@ def test_render_clip_writes_every_frame(tmp_path):
 
 @pytest.mark.slow
 def test_shipped_weights_reach_their_recorded_accuracy(tmp_path):
-    recorded = json.loads((WEIGHTS / "accuracy.json").read_text())
+    recorded = json.loads((WEIGHTS / "accuracy.json").read_text())["check"]
     settings = load_settings(overrides={**demo_model_overrides(), "device": "cpu", "batch_size": 8}, use_env_file=False)
     pipeline = build_pipeline(settings, warm_shape=(720, 1280))
-    truth = render_clip(tmp_path / "heldout.mp4", seed=recorded["seeds"][0], frames=40)
+    truth = render_clip(tmp_path / "heldout.mp4", seed=recorded["seed"], frames=recorded["frames"])
     result = compare(pipeline.run(tmp_path / "heldout.mp4").answers, truth)
     assert result.frames_answered == 1.0
-    assert result.f1["player"] >= recorded["f1"]["player"] - 0.15
-    if recorded["keypoint_error_px"] is not None:
-        assert result.keypoint_error_px is not None
-        assert result.keypoint_error_px <= recorded["keypoint_error_px"] * 1.5 + 3
+    assert recorded["f1"]["player"] >= 0.8  # the aim for players, met by what ships
+    assert result.f1["player"] >= recorded["f1"]["player"] - 0.05
+    # Loose: another CPU's kernels may move a keypoint by a pixel or flip one near the threshold.
+    assert result.keypoint_error_px <= recorded["keypoint_error_px"] * 1.2 + 2
+    assert result.keypoint_recall >= recorded["keypoint_recall"] - 0.1
+
+
+@pytest.mark.slow
+def test_demo_run_leaves_the_answer_the_annotated_video_and_an_accuracy_line(tmp_path):
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "run", "--out", str(out), "--frames", "12"])
+    assert result.exit_code == 0, result.output
+    printed = " ".join(result.output.split())  # rich wraps at the test terminal's width
+    assert "accuracy against the ground truth: box F1@0.5" in printed and "frames answered 100%" in printed
+    answer = json.loads((out / "answer.json").read_text())
+    assert [f["frame_number"] for f in answer["frames"]] == list(range(12))
+    assert any(o["class_id"] == 2 for f in answer["frames"] for o in f["objects"])
+    assert all((out / name).stat().st_size > 0 for name in ("annotated.mp4", "annotated.png", "truth.json"))
+
+    # The demo's keypoint confidence is a preset: an operator's --set still wins.
+    strict = CliRunner().invoke(app, ["--set", "KEYPOINT_CONFIDENCE=1", "demo", "run", "--out", str(out), "--frames", "4"])
+    assert strict.exit_code == 0, strict.output
+    frames = json.loads((out / "answer.json").read_text())["frames"]
+    assert all(p == [0.0, 0.0] for f in frames for p in f["keypoints"])
+
+
+@pytest.mark.slow
+def test_serve_demo_answers_a_challenge_signed_by_its_throwaway_validator_key(tmp_path, free_port):
+    render_clip(tmp_path / "clip.mp4", seed=310, frames=8, width=640, height=360)
+    environment = {k: v for k, v in os.environ.items() if k not in ("NETUID", "SCOREMINER_ENV_FILE")}
+    with open(tmp_path / "serve.log", "w") as log:
+        miner = subprocess.Popen([SCRIPT, "serve", "--demo", "--port", str(free_port)], cwd=tmp_path,
+                                 stdout=log, stderr=subprocess.STDOUT, env=environment)
+    try:
+        url = f"http://127.0.0.1:{free_port}"
+        wait_for_health(url, miner, tmp_path / "serve.log")
+        done = subprocess.run([SCRIPT, "challenge", url, "--video", "clip.mp4", "--key", "demo/validator-key", "--json"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120, env=environment)
+    finally:
+        miner.terminate()
+        miner.wait(timeout=20)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["status"] == 200 and report["frames"] == 8

@@ -48,6 +48,10 @@ class CliState:
     overrides: dict[str, str] = field(default_factory=dict)
     _settings: Settings | None = None
 
+    def yield_to_sets(self, defaults: dict[str, Any]) -> dict[str, Any]:
+        """Drop the preset values the operator overrode with --set (a preset is a default, not a flag)."""
+        return {k: v for k, v in defaults.items() if k not in self.overrides}
+
     def settings(self, env_file: Path | None = None, **flags: Any) -> Settings:
         if env_file is not None:
             self.env_file = env_file
@@ -191,6 +195,7 @@ def serve_cmd(
         from scoreminer.demo.run import demo_serve_overrides
 
         extra, key = demo_serve_overrides(Path("demo").resolve())
+        extra = ctx.obj.yield_to_sets(extra)
         err_console.print(f"demo: once it listens, try `scoreminer challenge http://127.0.0.1:{port or 7999} "
                           f"--video demo/clip.mp4 --key {key}`", highlight=False)
     settings = ctx.obj.settings(env_file, host=host, port=port, **extra)
@@ -310,7 +315,7 @@ def demo_run_cmd(
     from scoreminer.demo.run import demo_model_overrides, run_demo
     from scoreminer.inference.factory import build_pipeline
 
-    settings = ctx.obj.settings(env_file, **demo_model_overrides())
+    settings = ctx.obj.settings(env_file, **ctx.obj.yield_to_sets(demo_model_overrides()))
     with err_console.status("loading and warming the demo models …"):
         pipeline = build_pipeline(settings)
     with render.frame_progress(err_console, frames) as advance:

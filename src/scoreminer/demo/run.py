@@ -18,13 +18,18 @@ from scoreminer.video.annotate import draw, write_annotated
 
 WEIGHTS = Path(__file__).parent / "weights"
 PLAYER, PITCH = "demo-player.pt", "demo-pitch.pt"
-DEMO_IMG_SIZE = 640
+PLAYER_IMG_SIZE, PITCH_IMG_SIZE = 640, 320  # the sizes the demo models were trained at
+# The small pose model is under-confident: at 0.5 it keeps 15% of the visible keypoints and leaves 1 frame
+# in 11 without the validator's 4-point homography; at 0.3 it keeps 72% and none, for ~5 px more error
+# (docs/demo-models.md has both).
+DEMO_KEYPOINT_CONFIDENCE = 0.3
 
 
 def demo_model_overrides() -> dict[str, Any]:
     """Settings that point the pipeline at the shipped demo weights."""
     return {"models_dir": WEIGHTS, "player_model": PLAYER, "pitch_model": PITCH,
-            "player_img_size": DEMO_IMG_SIZE, "pitch_img_size": DEMO_IMG_SIZE}
+            "player_img_size": PLAYER_IMG_SIZE, "pitch_img_size": PITCH_IMG_SIZE,
+            "keypoint_confidence": DEMO_KEYPOINT_CONFIDENCE}
 
 
 def demo_serve_overrides(folder: Path) -> tuple[dict[str, Any], Path]:
