@@ -60,8 +60,8 @@ def heading(args: argparse.Namespace, elapsed: float) -> list[str]:
     if args.models == "demo":
         return [f"## {args.device.upper()}: shipped demo models, judged against the ground truth", "",
                 f"{when} The demo weights (trained on rendered frames, see docs/demo-models.md) answer a held-out "
-                "clip; every row is compared with the renderer's exact truth, so the quality columns are absolute "
-                "accuracy and the drop from row to row is what that speed trick costs."]
+                "clip at keypoint confidence 0.5; every row is compared with the renderer's exact truth, so the quality "
+                "columns are absolute accuracy and the drop from row to row is what that speed trick costs."]
     return [f"## {args.device.upper()}: stand-in models, scale `{args.scale}`", "",
             f"{when} Random-weight stand-ins built from ultralytics' yolov8 configs at scale `{args.scale}` cost "
             "what trained weights of the same architecture cost. Quality is judged against the reference row's own "
