@@ -43,6 +43,11 @@ def render(data: dict, summary: str, seconds: float) -> str:
     lines += [f"| {r['area']} | {r['case']} | {r['expected']} | {r['observed'].replace('|', '/')} |" for r in data["rows"]]
     lines += ["", "## Figures", "", "| measure | value |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in data["figures"].items()]
+    lines += ["", "The load generator runs on the same 2 cores as the miner and opens 200 connections at once, so the "
+              "idle-miner burst is the floor of what this machine can show; the difference to the burst during a "
+              "challenge is what inference (both cores busy in torch) adds to a status poll. The < 100 ms target is "
+              "checked by reading the figures, not asserted: the test holds p99 under 1 s so a loaded CI machine "
+              "cannot fail it by noise."]
     return "\n".join(lines) + "\n"
 
 

@@ -1,8 +1,11 @@
-"""Regenerate .env.example and the README's configuration table from the Settings model."""
+"""Regenerate .env.example, the README's configuration table (from the Settings model) and its PM2 example."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from scoreminer.settings import Settings
@@ -35,11 +38,31 @@ def readme_table() -> str:
     return "\n".join(rows)
 
 
+def pm2_example() -> str:
+    """Run `scoreminer pm2` on a scratch .env; show its output and file with readable paths."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = Path(folder) / ".env"
+        env.write_text("NETUID=44\n")
+        script = Path(sys.executable).parent / "scoreminer"
+        printed = subprocess.run([str(script), "pm2", "--env-file", str(env)], capture_output=True, text=True,
+                                 check=True).stdout
+        written = (Path(folder) / "ecosystem.config.js").read_text()
+    venv = str(Path(sys.executable).parent.parent)
+    text = f"```console\n$ scoreminer pm2 --env-file /home/you/miner/.env\n{printed}```\n\n```js\n{written}```"
+    return text.replace(str(Path(folder).resolve()), "/home/you/miner").replace(folder, "/home/you/miner") \
+        .replace(venv, "/home/you/scoreminer/.venv")
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    block = f"<!-- {name}:start -->\n{body}\n<!-- {name}:end -->"
+    return re.sub(rf"<!-- {name}:start -->.*<!-- {name}:end -->", lambda m: block, text, flags=re.S)
+
+
 def main() -> None:
     (ROOT / ".env.example").write_text(env_example())
     readme = (ROOT / "README.md").read_text()
-    table = "<!-- settings:start -->\n" + readme_table() + "\n<!-- settings:end -->"
-    readme = re.sub(r"<!-- settings:start -->.*<!-- settings:end -->", lambda m: table, readme, flags=re.S)
+    readme = replace_block(readme, "settings", readme_table())
+    readme = replace_block(readme, "pm2", pm2_example())
     (ROOT / "README.md").write_text(readme)
 
 

@@ -32,7 +32,7 @@ def miner(tmp_path_factory, tiny_models):
                     ALLOWED_VALIDATOR_HOTKEYS=validator.ss58_address)
     with MediaServer(files) as media, miner_process(env, root / "miner.log") as (url, process):
         yield {"url": url, "process": psutil.Process(process.pid), "validator": validator, "media": media,
-               "hotkey": wallet["keypair"].ss58_address, "downloads": root / "downloads"}
+               "hotkey": wallet["keypair"].ss58_address, "downloads": root / "downloads", "log": root / "miner.log"}
 
 
 def post(miner, name: str, cid: str) -> httpx.Response:
@@ -45,6 +45,9 @@ def temp_files(miner) -> list:
 
 
 def test_status_endpoints_stay_fast_while_a_challenge_runs(miner):
+    # The same burst on an idle miner first: how much of the p99 is the burst itself on this machine.
+    idle = p99([t for _, t in burst(f"{miner['url']}/availability", 200)]) * 1000
+    figure("load: 200 concurrent /availability on an idle miner, p99 ms", round(idle, 1))
     result: dict = {}
     worker = threading.Thread(target=lambda: result.update(r=post(miner, "long.mp4", "long")))
     worker.start()
@@ -59,10 +62,14 @@ def test_status_endpoints_stay_fast_while_a_challenge_runs(miner):
     figure("load: 200 concurrent /availability during a challenge, p99 ms", round(a99, 1))
     figure("load: 50 concurrent /health during a challenge, p99 ms", round(h99, 1))
     record("load", "200 × /availability, then 50 × /health, during a challenge", "all 200; p99 < 100 ms (target)",
-           f"statuses {sorted({c for c, _ in availability + health})}; p99 {a99:.0f} ms / {h99:.0f} ms")
+           f"statuses {sorted({c for c, _ in availability + health})}; p99 {a99:.0f} ms / {h99:.0f} ms "
+           f"(idle miner, same burst: {idle:.0f} ms)")
     assert {c for c, _ in availability + health} == {200}
     assert still_busy and result["r"].status_code == 200
     assert max(a99, h99) < 1000  # the target is 100 ms; 1 s bounds a loaded 2-core CI machine
+    # 250 polls leave no access-log line; the challenge does.
+    log = miner["log"].read_text()
+    assert "GET /availability" not in log and "GET /health" not in log and "POST /soccer/challenge" in log
 
 
 def test_twenty_concurrent_challenges_are_served_or_told_to_retry(miner):

@@ -187,9 +187,10 @@ def serve_cmd(
     import uvicorn
 
     from scoreminer.server.app import create_app
+    from scoreminer.server.logs import configure_logging
     from scoreminer.server.startup import start_miner
 
-    _configure_logging()
+    configure_logging()
     extra: dict[str, Any] = {}
     if demo:
         from scoreminer.demo.run import demo_serve_overrides
@@ -324,12 +325,6 @@ def demo_run_cmd(
     console.print(render.agreement_line(result.agreement, "accuracy against the ground truth"))
     for name, path in result.files.items():
         console.print(f"{name}: {path}", highlight=False)
-
-
-def _configure_logging() -> None:
-    import logging
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def main() -> None:
