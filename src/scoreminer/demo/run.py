@@ -19,10 +19,9 @@ from scoreminer.video.annotate import draw, write_annotated
 WEIGHTS = Path(__file__).parent / "weights"
 PLAYER, PITCH = "demo-player.pt", "demo-pitch.pt"
 PLAYER_IMG_SIZE, PITCH_IMG_SIZE = 640, 320  # the sizes the demo models were trained at
-# The small pose model is under-confident: at 0.5 it keeps 15% of the visible keypoints and leaves 1 frame
-# in 11 without the validator's 4-point homography; at 0.3 it keeps 72% and none, for ~5 px more error
-# (docs/demo-models.md has both).
-DEMO_KEYPOINT_CONFIDENCE = 0.3
+# Measured on held-out clips (docs/demo-models.md): at 0.4 the small pose model keeps half the visible
+# keypoints at 15 px; at 0.5 a third, and almost none on some clips; at 0.3 gross confusions get in.
+DEMO_KEYPOINT_CONFIDENCE = 0.4
 
 
 def demo_model_overrides() -> dict[str, Any]:

@@ -14,9 +14,10 @@ COMMON = dict(device="cpu", plots=False, amp=False, workers=2, verbose=False, ex
               patience=100, val=True)
 
 
-def train(task: str, data: Path, work: Path, epochs: int, imgsz: int, scale: str, batch: int) -> Path:
-    """Train from a random-weight model of the given scale; return the best weights."""
-    start = build_standin(work / f"{task}-init.pt", task, scale)
+def train(task: str, data: Path, work: Path, epochs: int, imgsz: int, scale: str, batch: int,
+          start: Path | None = None) -> Path:
+    """Train from `start` (fine-tune) or from a random-weight model of the given scale; return the best weights."""
+    start = start or build_standin(work / f"{task}-init.pt", task, scale)
     extra = {"fliplr": 0.0, "mosaic": 0.5} if task == "pose" else {"mosaic": 1.0}
     model = YOLO(str(start), task=task)
     model.train(data=str(data), epochs=epochs, imgsz=imgsz, batch=batch, project=str(work), name=task,
