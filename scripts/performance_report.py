@@ -11,31 +11,19 @@ ground truth, so the quality columns are absolute accuracy and show what each sp
 from __future__ import annotations
 
 import argparse
-import platform
 import re
 import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 from scoreminer.bench.grid import build_grid, parse_ints
+from scoreminer.bench.machine import describe_machine
 from scoreminer.bench.runner import ModelCache, run_benchmark
 from scoreminer.demo.render import render_clip
 from scoreminer.demo.run import PITCH, PLAYER, WEIGHTS
 from scoreminer.inference.yolo.standin import build_standin_pair
 
 ROOT = Path(__file__).parents[1]
-
-
-def machine(device: str) -> str:
-    text = f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, " \
-           f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
-    if device.startswith("cuda"):
-        import torch
-
-        text += f", GPU {torch.cuda.get_device_name(0)}"
-    return text
 
 
 def table(result) -> list[str]:
@@ -55,7 +43,7 @@ def table(result) -> list[str]:
 
 def heading(args: argparse.Namespace, elapsed: float) -> list[str]:
     """The section title and the paragraph that says what was measured, on what, and against what."""
-    when = f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} on {machine(args.device)}; {args.frames}-frame " \
+    when = f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} on {describe_machine(args.device)}; {args.frames}-frame " \
            f"1280×720 rendered match; median of {args.repeats} runs after a warm-up; {elapsed:.0f} s in all."
     if args.models == "demo":
         return [f"## {args.device.upper()}: shipped demo models, judged against the ground truth", "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -11,6 +12,11 @@ from pathlib import Path
 import httpx
 
 SCRIPT = Path(sys.executable).parent / "scoreminer"
+
+
+def script_env() -> dict[str, str]:
+    """This environment without the settings a developer's shell might carry into a child `scoreminer`."""
+    return {k: v for k, v in os.environ.items() if k not in ("NETUID", "SCOREMINER_ENV_FILE")}
 
 
 def env_value(env_file: Path, key: str) -> str:

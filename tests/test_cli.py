@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from conftest import write_env
+from process_harness import script_env
 from scoreminer.cli import app
 
 SCRIPT = str(Path(sys.executable).parent / "scoreminer")
@@ -17,11 +18,8 @@ runner = CliRunner()
 
 
 def run_script(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    environment = {k: v for k, v in os.environ.items() if k not in ("NETUID", "SCOREMINER_ENV_FILE")}
     return subprocess.run([SCRIPT, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env={**environment, **(env or {})})
+                          env={**script_env(), **(env or {})})
 
 
 def test_script_from_unrelated_cwd_finds_settings_through_env_file(tmp_path, wallet):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from process_harness import SCRIPT, wait_for_health
+from process_harness import SCRIPT, script_env, wait_for_health
 
 from scoreminer.compare import compare
 from scoreminer.demo.pitch import keypoints
@@ -82,7 +81,7 @@ def test_demo_run_leaves_the_answer_the_annotated_video_and_an_accuracy_line(tmp
 @pytest.mark.slow
 def test_serve_demo_answers_a_challenge_signed_by_its_throwaway_validator_key(tmp_path, free_port):
     render_clip(tmp_path / "clip.mp4", seed=310, frames=8, width=640, height=360)
-    environment = {k: v for k, v in os.environ.items() if k not in ("NETUID", "SCOREMINER_ENV_FILE")}
+    environment = script_env()
     with open(tmp_path / "serve.log", "w") as log:
         miner = subprocess.Popen([SCRIPT, "serve", "--demo", "--port", str(free_port)], cwd=tmp_path,
                                  stdout=log, stderr=subprocess.STDOUT, env=environment)
