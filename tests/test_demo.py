@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from process_harness import SCRIPT, script_env, wait_for_health
 
 from scoreminer.compare import compare
-from scoreminer.demo.pitch import keypoints
+from scoreminer.pitch import keypoints
 from scoreminer.demo.render import render_clip, render_frame, shots
 from scoreminer.demo.run import WEIGHTS, demo_model_overrides
 from scoreminer.demo.scene import Match

@@ -94,5 +94,5 @@ def test_answer_hygiene_one_ball_clipped_boxes(clip):
 
 def test_stage_timings_are_reported(clip):
     timings = run(clip, 2).timings.as_dict()
-    assert set(timings) == {"decode_wait", "inference", "tracking", "serialisation", "total"}
+    assert set(timings) == {"decode_wait", "inference", "tracking", "serialisation", "registration", "total"}
     assert timings["total"] > 0 and timings["tracking"] > 0

@@ -76,7 +76,7 @@ def test_twenty_concurrent_challenges_are_served_or_told_to_retry(miner):
     with ThreadPoolExecutor(20) as pool:
         responses = list(pool.map(lambda i: post(miner, "good.mp4", f"c{i}"), range(20)))
     codes = [r.status_code for r in responses]
-    record("load", "20 concurrent signed challenges", "the running and the waiting one 200, the rest 503 + Retry-After",
+    record("load", "20 concurrent signed challenges", "those that can finish within the deadline 200, the rest 503 + Retry-After",
            f"{codes.count(200)} × 200, {codes.count(503)} × 503")
     assert set(codes) <= {200, 503} and codes.count(200) >= 2 and codes.count(503) >= 1
     assert all(r.headers.get("retry-after") for r in responses if r.status_code == 503)

@@ -110,16 +110,6 @@ def test_first_challenge_is_not_slower_than_the_second(miner, validators, clip_u
     assert times[0] <= 1.5 * min(times[1:]) + 0.5, times
 
 
-def test_three_concurrent_challenges_two_served_one_503(miner, validators, clip_url):
-    with ThreadPoolExecutor(3) as pool:
-        responses = list(pool.map(lambda i: post(miner, validators["rich"], payload(clip_url, str(i))), range(3)))
-    codes = sorted(r.status_code for r in responses)
-    assert codes == [200, 200, 503]
-    busy = next(r for r in responses if r.status_code == 503)
-    assert busy.headers["retry-after"].isdigit()
-    assert list(miner["downloads"].glob(f"{TEMP_PREFIX}*")) == []
-
-
 def test_challenge_command_plays_validator(miner, validators, clip_url, tmp_path):
     from scoreminer.network.hotkey import write_hotkey
 

@@ -64,12 +64,18 @@ class Settings(BaseSettings):
     prefetch_frames: int = _f(64, "Decoded frames buffered ahead of inference.", "1 to 4096", ge=1, le=4096)
     detection_confidence: float = _f(0.25, "Least confidence for a player/ball detection.", "0 to 1", ge=0, le=1)
     keypoint_confidence: float = _f(0.5, "Keypoints below this confidence are sent as [0, 0].", "0 to 1", ge=0, le=1)
+    keypoint_mode: Literal["registered", "raw"] = _f(
+        "registered", "Answer keypoints: the pitch template fitted to the model's points, or the raw points.",
+        "registered, raw")
     models_dir: Path = _f(Path("models"), "Folder that holds the weights.", "a directory")
     player_model: str = _f("football-player-detection.pt", "Player detector weights in MODELS_DIR.", "a file name")
     pitch_model: str = _f("football-pitch-detection.pt", "Pitch keypoint weights in MODELS_DIR.", "a file name")
     download_max_mb: int = _f(512, "Largest challenge video accepted, in MB.", "1 to 16384", ge=1, le=16384)
     download_timeout_s: float = _f(60.0, "Longest a challenge video download may take.", "1 to 600 seconds", ge=1, le=600)
     download_dir: Path | None = _f(None, "Where challenge videos are downloaded (system temp when empty).", "a directory")
+    challenge_deadline_s: float = _f(
+        240.0, "Longest a validator waits for an answer; challenges that would finish later are refused (503).",
+        "10 to 3600 seconds", ge=10, le=3600)
     metagraph_refresh_s: float = _f(600.0, "Seconds between metagraph refreshes.", "10 to 86400", ge=10, le=86400)
     host: str = _f("0.0.0.0", "Address the miner listens on.", "an IP address or host name")
     port: int = _f(7999, "Port the miner listens on.", "1 to 65535", ge=1, le=65535)

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from scoreminer.demo.camera import Camera
-from scoreminer.demo.pitch import LENGTH, WIDTH, line_polylines, spots
+from scoreminer.pitch import LENGTH, WIDTH, line_polylines, spots
 from scoreminer.demo.scene import BALL, GOALKEEPER, REFEREE, Match
 
 KITS = {  # (shirt, shorts) in BGR

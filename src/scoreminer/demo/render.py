@@ -11,7 +11,7 @@ import numpy as np
 
 from scoreminer.demo.camera import Camera, broadcast_camera
 from scoreminer.demo.draw import paint_actors, paint_background
-from scoreminer.demo.pitch import keypoints
+from scoreminer.pitch import keypoints
 from scoreminer.demo.scene import Match
 from scoreminer.errors import VideoError
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoreminer.demo.pitch import LENGTH, WIDTH
+from scoreminer.pitch import LENGTH, WIDTH
 
 BALL, GOALKEEPER, PLAYER, REFEREE = 0, 1, 2, 3
 # Outfield formation (fractions of the half, attacking +x for team 0).

@@ -8,7 +8,8 @@ from scoreminer.settings import Settings
 
 def pipeline_config(settings: Settings) -> PipelineConfig:
     return PipelineConfig(stride=settings.frame_stride, batch_size=settings.batch_size,
-                          prefetch=settings.prefetch_frames, keypoint_confidence=settings.keypoint_confidence)
+                          prefetch=settings.prefetch_frames, keypoint_confidence=settings.keypoint_confidence,
+                          keypoint_mode=settings.keypoint_mode)
 
 
 def build_pipeline(settings: Settings, warm_shape: tuple[int, int] = (720, 1280)) -> Pipeline:

@@ -13,6 +13,7 @@ import numpy as np
 from scoreminer.errors import VideoError
 from scoreminer.inference.models import Detector, KeypointModel, TrackerFactory
 from scoreminer.inference.postprocess import PostProcessor
+from scoreminer.inference.registration import Registrar
 from scoreminer.inference.timings import StageTimings, timed
 from scoreminer.inference.types import FrameResult
 from scoreminer.network.wire import FrameAnswer
@@ -30,6 +31,7 @@ class PipelineConfig:
     batch_size: int = 8
     prefetch: int = 64
     keypoint_confidence: float = 0.5
+    keypoint_mode: str = "registered"  # or "raw": the model's confident keypoints as they are
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Pipeline:
         """What the stock miner does: per frame decode, pitch model, player model, track, append."""
         timings, started = StageTimings(), time.perf_counter()
         capture, info = open_capture(path)
-        post = self._post(info, timings)
+        post = self._post(info, timings, keypoint_mode="raw")  # the stock miner sends raw keypoints
         count = 0
         try:
             while True:
@@ -99,9 +101,12 @@ class Pipeline:
         report = DecodeReport(count, info.frame_count, 0 < count < info.frame_count)
         return PipelineOutput("reference", info, post.results, post.answers, timings, report)
 
-    def _post(self, info: VideoInfo, timings: StageTimings) -> PostProcessor:
+    def _post(self, info: VideoInfo, timings: StageTimings, keypoint_mode: str | None = None) -> PostProcessor:
         tracker = self.tracker_factory(info.fps / self.config.stride)
-        return PostProcessor(tracker, info.width, info.height, self.config.keypoint_confidence, timings)
+        confidence = self.config.keypoint_confidence
+        mode = keypoint_mode or self.config.keypoint_mode
+        registrar = Registrar(info.width, info.height, confidence) if mode == "registered" else None
+        return PostProcessor(tracker, info.width, info.height, confidence, timings, registrar)
 
     def _batches(self, source: FrameSource) -> Iterator[tuple[list[int], list[np.ndarray]]]:
         """(frame numbers, frames) of every stride-th frame, batch by batch; skipped frames are dropped."""

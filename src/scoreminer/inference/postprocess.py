@@ -7,6 +7,7 @@ import numpy as np
 from scoreminer.inference.answer import frame_answer
 from scoreminer.inference.interpolate import fill_between, fill_tail
 from scoreminer.inference.models import Tracker
+from scoreminer.inference.registration import Registrar
 from scoreminer.inference.timings import StageTimings, timed
 from scoreminer.inference.types import Detections, FrameResult
 from scoreminer.network.wire import FrameAnswer
@@ -15,8 +16,10 @@ from scoreminer.network.wire import FrameAnswer
 class PostProcessor:
     """Fed processed frames in order; emits a FrameResult and FrameAnswer for every frame."""
 
-    def __init__(self, tracker: Tracker, width: int, height: int, min_confidence: float, timings: StageTimings) -> None:
+    def __init__(self, tracker: Tracker, width: int, height: int, min_confidence: float, timings: StageTimings,
+                 registrar: Registrar | None = None) -> None:
         self.tracker = tracker
+        self.registrar = registrar
         self.size = (width, height)
         self.min_confidence = min_confidence
         self.timings = timings
@@ -29,6 +32,9 @@ class PostProcessor:
         for number, found, points in zip(numbers, detections, keypoints):
             with timed(self.timings, "tracking"):
                 current = FrameResult(number, self.tracker.update(found), points)
+            if self.registrar is not None:
+                with timed(self.timings, "registration"):
+                    self.registrar.observe(current)
             self._emit([*(fill_between(self._last, current, self.min_confidence) if self._last else []), current])
             self._last = current
 
@@ -36,8 +42,15 @@ class PostProcessor:
         """Emit the frames after the last processed one, up to `total_frames`."""
         if self._last is not None:
             self._emit(fill_tail(self._last, total_frames))
+        if self.registrar is not None:
+            # Registered answers wait for the whole clip: fits are smoothed with both neighbours.
+            with timed(self.timings, "registration"):
+                self.results = self.registrar.apply(self.results)
+            with timed(self.timings, "serialisation"):
+                self.answers = [frame_answer(r, *self.size, self.min_confidence) for r in self.results]
 
     def _emit(self, results: list[FrameResult]) -> None:
         with timed(self.timings, "serialisation"):
             self.results += results
-            self.answers += [frame_answer(r, *self.size, self.min_confidence) for r in results]
+            if self.registrar is None:
+                self.answers += [frame_answer(r, *self.size, self.min_confidence) for r in results]

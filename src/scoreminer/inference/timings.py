@@ -16,6 +16,7 @@ class StageTimings:
     inference: float = 0.0
     tracking: float = 0.0
     serialisation: float = 0.0
+    registration: float = 0.0
     total: float = 0.0
 
     def as_dict(self) -> dict[str, float]:

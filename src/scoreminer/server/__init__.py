@@ -1,1 +1,1 @@
-"""The miner service: start-up, the challenge gate, downloads, and the FastAPI app."""
+"""The miner service: start-up, the challenge queue, downloads, and the FastAPI app."""

@@ -14,12 +14,11 @@ from scoreminer.errors import VideoError
 from scoreminer.network.verify import AuthError, StakeError
 from scoreminer.network.wire import ChallengeRequest
 from scoreminer.server.download import DownloadError
-from scoreminer.server.gate import GateFull
+from scoreminer.server.queue import QueueFull
 from scoreminer.server.service import MinerService
 
 log = logging.getLogger("scoreminer.server")
 MAX_BODY_BYTES = 1 << 20
-RETRY_AFTER_S = 30
 
 
 # The route reads the raw body (its hash is signed), so describe body and headers for the schema by hand.
@@ -64,7 +63,7 @@ def create_app(service: MinerService) -> FastAPI:
 
     @app.get("/availability")
     async def availability() -> dict:
-        return {"available": not service.gate.busy}
+        return {"available": not service.queue.busy}
 
     @app.get("/health")
     async def health() -> dict:
@@ -93,10 +92,11 @@ def create_app(service: MinerService) -> FastAPI:
 
 async def _run(service: MinerService, payload: ChallengeRequest, validator: str):
     try:
-        async with service.gate.admit():
+        async with service.queue.admit():
             answer = await run_in_threadpool(service.process, payload, validator)
-    except GateFull:
-        return error(503, "busy: a challenge is running and another is waiting", **{"Retry-After": str(RETRY_AFTER_S)})
+    except QueueFull as exc:
+        log.warning("challenge %s refused: %s (queue depth %d)", payload.challenge_id, exc, service.queue.depth)
+        return error(503, f"busy: {exc}", **{"Retry-After": str(exc.retry_after_s)})
     except DownloadError as exc:
         log.warning("challenge %s: %s", payload.challenge_id, exc)
         return error(exc.status_code, str(exc))

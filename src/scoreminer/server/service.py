@@ -18,7 +18,7 @@ from scoreminer.network.nonces import NonceStore
 from scoreminer.network.verify import StakePolicy, authorize
 from scoreminer.network.wire import ChallengeAnswer, ChallengeRequest
 from scoreminer.server.download import Downloader
-from scoreminer.server.gate import ChallengeGate
+from scoreminer.server.queue import ChallengeQueue
 
 log = logging.getLogger("scoreminer.challenge")
 
@@ -45,7 +45,7 @@ class MinerService:
     device: str
     refresh_s: float = 600.0
     nonces: NonceStore = field(default_factory=NonceStore)
-    gate: ChallengeGate = field(default_factory=ChallengeGate)
+    queue: ChallengeQueue = field(default_factory=ChallengeQueue)
     stats: ServiceStats = field(default_factory=ServiceStats)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -95,7 +95,8 @@ class MinerService:
         stale = bool(self.metagraph and (age is None or age > 3 * self.refresh_s or self.metagraph.last_error))
         return {
             "service": "scoreminer", "status": "degraded" if stale else "ok", "hotkey": self.hotkey,
-            "models_loaded": True, "device": self.device, "busy": self.gate.busy,
+            "models_loaded": True, "device": self.device, "busy": self.queue.busy,
+            "queue": self.queue.status(),
             "metagraph": {"nodes": len(graph.nodes) if graph else 0, "block": graph.block if graph else None,
                           "age_s": round(age, 1) if age is not None else None, "stale": stale,
                           "last_error": self.metagraph.last_error if self.metagraph else None},

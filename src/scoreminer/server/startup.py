@@ -13,6 +13,7 @@ from scoreminer.network.hotkey import load_hotkey
 from scoreminer.network.metagraph import Metagraph
 from scoreminer.network.verify import StakePolicy
 from scoreminer.server.download import Downloader
+from scoreminer.server.queue import ChallengeQueue
 from scoreminer.server.service import MinerService
 from scoreminer.settings import Settings
 
@@ -28,9 +29,10 @@ def settings_block(settings: Settings, hotkey: str | None = None) -> str:
         f"netuid {settings.netuid} on {settings.chain_address}; hotkey {hotkey or '?'} ({settings.hotkey_path})",
         f"device {settings.device}, half {settings.half}; models {settings.player_model_path}, {settings.pitch_model_path}",
         f"stride {settings.frame_stride}, batch {settings.batch_size}, sizes player {settings.player_img_size} / "
-        f"pitch {settings.pitch_img_size}, prefetch {settings.prefetch_frames}",
+        f"pitch {settings.pitch_img_size}, prefetch {settings.prefetch_frames}, keypoints {settings.keypoint_mode}",
         f"listen {settings.host}:{settings.port}; min stake {settings.min_stake_threshold:g}; "
-        f"allow-listed validators {len(settings.allowed_validator_hotkeys)}",
+        f"allow-listed validators {len(settings.allowed_validator_hotkeys)}; "
+        f"challenges queued while they can finish within {settings.challenge_deadline_s:g} s",
     ]
     return "\n  ".join(["settings:", *lines])
 
@@ -61,7 +63,8 @@ def start_miner(settings: Settings, build_pipeline: PipelineBuilder | None = Non
     downloader = Downloader(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir)
     policy = StakePolicy(settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys))
     return MinerService(keypair=keypair, pipeline=pipeline, downloader=downloader, metagraph=metagraph,
-                        policy=policy, device=settings.device, refresh_s=settings.metagraph_refresh_s)
+                        policy=policy, device=settings.device, refresh_s=settings.metagraph_refresh_s,
+                        queue=ChallengeQueue(settings.challenge_deadline_s))
 
 
 def start_metagraph(settings: Settings) -> Metagraph:

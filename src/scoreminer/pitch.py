@@ -1,4 +1,4 @@
-"""The pitch (12000 × 7000 cm) and its 32 keypoints in the contract's order."""
+"""The pitch of the contract (12000 × 7000 cm) and its 32 keypoints in the contract's order."""
 
 from __future__ import annotations
 

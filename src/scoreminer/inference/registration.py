@@ -1,0 +1,172 @@
+"""Keypoint registration: fit the pitch template to the model's keypoints and answer with its projection.
+
+A pose model confuses look-alike points (a box corner at the other end of the pitch); one such label
+costs half the validator's per-frame score. A RANSAC homography from the template to the confident
+keypoints rejects them, and projecting the whole template gives 32 mutually consistent points. A fit
+is trusted only when it is well conditioned (enough inliers, spread in two directions on the pitch
+and in the image, the pitch in front of the camera); fits are smoothed within a shot, interpolated
+across stride gaps, and frames without a trusted fit keep the raw confident keypoints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from scoreminer.inference.types import FrameResult
+from scoreminer.pitch import keypoints as template_cm
+
+MIN_INLIERS = 5
+RANSAC_PX = 8.0
+RANSAC_ITERATIONS = 300  # plenty for ≤ 32 points with at least half inliers; keeps a fit well under 1 ms
+MIN_PITCH_SPREAD = 0.08  # least ratio of the inliers' two principal spreads on the pitch (not on one line)
+MIN_IMAGE_SPREAD_PX = 12.0  # least minor principal spread of the inliers in the image
+CUT_SHARE = 0.08  # a fit that moves the picture by more than this share of the diagonal starts a new shot
+TEMPLATE = template_cm()
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A trusted fit: template (cm) → image (px), with its inlier count."""
+
+    homography: np.ndarray
+    inliers: int
+
+
+def register(points: np.ndarray, width: int, height: int, min_confidence: float) -> Registration | None:
+    """A trusted template→image homography from one frame's (32, 3) keypoints, or None."""
+    x, y, conf = points[:, 0], points[:, 1], points[:, 2]
+    idx = np.flatnonzero((conf >= min_confidence) & (x > 0) & (y > 0) & (x < width) & (y < height))
+    if len(idx) < MIN_INLIERS:
+        return None
+    src, dst = TEMPLATE[idx].astype(np.float32), points[idx, :2].astype(np.float32)
+    homography, mask = cv2.findHomography(src, dst, cv2.RANSAC, RANSAC_PX, maxIters=RANSAC_ITERATIONS, confidence=0.99)
+    if homography is None or mask is None or int(mask.sum()) < MIN_INLIERS:
+        return None
+    keep = mask.ravel().astype(bool)
+    refined, _ = cv2.findHomography(src[keep], dst[keep], 0)
+    homography = normalise(refined if refined is not None else homography)
+    if not _well_conditioned(homography, src[keep], dst[keep]):
+        return None
+    return Registration(homography, int(keep.sum()))
+
+
+def project(homography: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(32, 3) keypoints: the template through `homography`, confidence 1 inside the frame, else zeros."""
+    ones = np.hstack([TEMPLATE, np.ones((len(TEMPLATE), 1))])
+    mapped = ones @ homography.T
+    w = mapped[:, 2]
+    xy = mapped[:, :2] / np.where(np.abs(w) < 1e-9, 1e-9, w)[:, None]
+    inside = (w > 0) & (xy[:, 0] > 0) & (xy[:, 1] > 0) & (xy[:, 0] < width) & (xy[:, 1] < height)
+    out = np.zeros((len(TEMPLATE), 3), np.float32)
+    out[inside, :2] = xy[inside]
+    out[inside, 2] = 1.0
+    return out
+
+
+def normalise(homography: np.ndarray) -> np.ndarray:
+    """Scale to unit Frobenius norm with a positive last entry, so fits can be averaged and blended."""
+    h = homography / np.linalg.norm(homography)
+    return h if h[2, 2] >= 0 else -h
+
+
+def blend(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """The homography a fraction `t` of the way from `a` to `b`."""
+    return normalise(a + (b - a) * t)
+
+
+def picture_shift(a: np.ndarray, b: np.ndarray, width: int, height: int) -> float:
+    """How far two fits move the pitch in the picture, as a share of the frame diagonal."""
+    pa, pb = _apply(a, TEMPLATE), _apply(b, TEMPLATE)
+    inside = np.all(np.isfinite(pa) & np.isfinite(pb), axis=1)
+    inside &= (pa[:, 0] > -width) & (pa[:, 0] < 2 * width) & (pa[:, 1] > -height) & (pa[:, 1] < 2 * height)
+    if not inside.any():
+        return np.inf
+    return float(np.median(np.linalg.norm(pa[inside] - pb[inside], axis=1)) / np.hypot(width, height))
+
+
+def _apply(homography: np.ndarray, points: np.ndarray) -> np.ndarray:
+    mapped = np.hstack([points, np.ones((len(points), 1))]) @ homography.T
+    w = mapped[:, 2:3]
+    return np.where(w > 1e-9, mapped[:, :2] / np.where(w > 1e-9, w, 1.0), np.nan)
+
+
+def _well_conditioned(homography: np.ndarray, src: np.ndarray, dst: np.ndarray) -> bool:
+    if not np.all(np.isfinite(homography)):
+        return False
+    pitch = np.linalg.svd(src - src.mean(0), compute_uv=False)
+    image = np.linalg.svd(dst - dst.mean(0), compute_uv=False) / np.sqrt(len(dst))
+    if pitch[0] <= 0 or pitch[1] / pitch[0] < MIN_PITCH_SPREAD or image[1] < MIN_IMAGE_SPREAD_PX:
+        return False
+    w = np.hstack([src, np.ones((len(src), 1))]) @ homography[2]
+    return bool(np.all(w > 0))
+
+
+class Registrar:
+    """Collects fits of processed frames as they come, then rewrites every frame's keypoints at the end."""
+
+    def __init__(self, width: int, height: int, min_confidence: float) -> None:
+        self.size = (width, height)
+        self.min_confidence = min_confidence
+        self.fits: dict[int, Registration] = {}
+
+    def observe(self, result: FrameResult) -> None:
+        """Fit one processed frame (runs on the post-processing thread, beside inference)."""
+        fit = register(result.keypoints, *self.size, self.min_confidence)
+        if fit is not None:
+            self.fits[result.frame_number] = fit
+
+    def apply(self, results: list[FrameResult]) -> list[FrameResult]:
+        """Every frame with a trusted (smoothed or interpolated) fit answers with the projected template."""
+        processed = [r.frame_number for r in results if r.processed]
+        final = self._smoothed(processed)
+        anchors = sorted(final)
+        last = processed[-1] if processed else None
+        out = []
+        for result in results:
+            homography = final.get(result.frame_number)
+            if homography is None:
+                homography = self._between(result.frame_number, anchors, final, last)
+            out.append(replace(result, keypoints=project(homography, *self.size)) if homography is not None else result)
+        return out
+
+    def _smoothed(self, processed: list[int]) -> dict[int, np.ndarray]:
+        """Fits averaged with their neighbours in the same shot (weights ¼ ½ ¼); gaps bridged inside a shot."""
+        fitted = [n for n in processed if n in self.fits]
+        raw = {n: self.fits[n].homography for n in fitted}
+        same_shot = {(a, b): picture_shift(raw[a], raw[b], *self.size) <= CUT_SHARE for a, b in zip(fitted, fitted[1:])}
+        smoothed = {}
+        for i, n in enumerate(fitted):
+            total, weight = raw[n] * 0.5, 0.5
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(fitted) and same_shot[tuple(sorted((n, fitted[j])))]:
+                    total, weight = total + raw[fitted[j]] * 0.25, weight + 0.25
+            smoothed[n] = normalise(total / weight)
+        return {**self._bridge(processed, fitted, smoothed, same_shot), **smoothed}
+
+    def _bridge(self, processed: list[int], fitted: list[int], smoothed: dict[int, np.ndarray],
+                same_shot: dict[tuple[int, int], bool]) -> dict[int, np.ndarray]:
+        """Processed frames without a trusted fit, between two fits of one shot: blend those two."""
+        bridged = {}
+        for a, b in zip(fitted, fitted[1:]):
+            if not same_shot[(a, b)]:
+                continue
+            for n in processed:
+                if a < n < b:
+                    bridged[n] = blend(smoothed[a], smoothed[b], (n - a) / (b - a))
+        return bridged
+
+    def _between(self, number: int, anchors: list[int], final: dict[int, np.ndarray],
+                 last: int | None) -> np.ndarray | None:
+        """A skipped frame between two anchored frames of one shot: their blend; after the last one: its fit."""
+        k = int(np.searchsorted(anchors, number))
+        if k == len(anchors) and anchors and anchors[-1] == last:
+            return final[last]
+        if k == 0 or k == len(anchors):
+            return None
+        a, b = anchors[k - 1], anchors[k]
+        if picture_shift(final[a], final[b], *self.size) > CUT_SHARE:
+            return None
+        return blend(final[a], final[b], (number - a) / (b - a))
