@@ -50,6 +50,14 @@ def test_best_row_is_the_fastest_within_budget_and_agreement():
                                        "HALF=false"]
 
 
+def test_a_row_that_empties_the_keypoints_is_never_recommended():
+    ref = BenchConfig(1, 1, 1280, 1280, False, reference=True)
+    empties, keeps = BenchConfig(3, 8, 1280, 320, False), BenchConfig(2, 8, 1280, 640, False)
+    rows = [row(ref, 30, 1.0), row(empties, 5, 1.0), row(keeps, 9, 1.0)]
+    rows = [BenchRow(**{**r.__dict__, "keypoint_estimate": kp}) for r, kp in zip(rows, (0.40, 0.0, 0.39))]
+    assert BenchmarkResult("v", "cpu", 15.0, 0.9, rows).best().config == keeps
+
+
 @pytest.mark.slow
 def test_benchmark_end_to_end_2x2_grid(tmp_path, tiny_models):
     clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=16, width=320, height=192)
@@ -62,6 +70,7 @@ def test_benchmark_end_to_end_2x2_grid(tmp_path, tiny_models):
     assert len(data["rows"]) == 5 and data["rows"][0]["config"]["reference"] is True
     assert all(r["frames"] == 16 and r["agreement"]["frames_answered"] == 1.0 for r in data["rows"])
     assert data["rows"][0]["speedup"] == 1.0 and all(r["median_s"] > 0 for r in data["rows"])
+    assert all(0 <= r["keypoint_estimate"] <= 1 and 0 <= r["boxes_dropped_share"] <= 1 for r in data["rows"])
     assert len(csv.read_text().splitlines()) == 6
 
 

@@ -29,6 +29,10 @@ def test_process_video_writes_answer_annotation_and_summary(tmp_path, tiny_model
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["frames"] == 15 and summary["mode"] == ("reference" if mode else "pipelined")
+    estimate = summary["validator_estimate"]
+    assert 0 <= estimate["keypoints"] <= 1 and estimate["wall_s"] > 0 and 0 < estimate["speed"] <= 1
+    assert set(estimate["boxes_dropped"]) >= {"dropped", "dropped_share", "dropped_by_reason"}
+    assert any("CLIP" in note for note in estimate["notes"])
     answer = ChallengeAnswer.model_validate_json((tmp_path / "a.json").read_text())
     assert [f.frame_number for f in answer.frames] == list(range(15)) and answer.challenge_id == "clip"
     annotated = cv2.VideoCapture(str(tmp_path / "ann.mp4"))
@@ -48,3 +52,31 @@ def test_process_video_on_a_text_file_is_a_clear_error(tmp_path, tiny_models):
     fake.write_text("hello")
     result = runner.invoke(app, ["--set", f"MODELS_DIR={tiny_models}", "process-video", str(fake)])
     assert result.exit_code == 1 and "is not a readable video" in result.output
+
+
+def test_score_command_scores_a_truth_file_higher_than_a_broken_answer(tmp_path):
+    from scoreminer.demo.render import render_clip, write_truth
+
+    truth = render_clip(tmp_path / "m.mp4", seed=3, frames=12)
+    truth_file = write_truth(tmp_path / "truth.json", truth)
+    broken = json.loads(truth_file.read_text())
+    frames = broken["frames"] if isinstance(broken, dict) else broken
+    for frame in frames:  # every visible keypoint label rotated by one: consistent labels, wrong places
+        points = frame["keypoints"]
+        frame["keypoints"] = points[1:] + points[:1]
+    (tmp_path / "broken.json").write_text(json.dumps(broken))
+
+    scores = []
+    for name in ("truth.json", "broken.json"):
+        result = runner.invoke(app, ["score", str(tmp_path / name), "--video", str(tmp_path / "m.mp4"), "--json"])
+        assert result.exit_code == 0, result.output
+        scores.append(json.loads(result.stdout))
+    assert scores[0]["keypoint_parts"]["fit"] > 99 and scores[0]["frames_fitted"] == 12
+    assert scores[0]["keypoints"] > scores[1]["keypoints"]
+
+
+def test_score_command_on_a_non_answer_is_one_red_line(tmp_path):
+    clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=3, width=160, height=96)
+    (tmp_path / "x.json").write_text('{"hello": 1}')
+    result = runner.invoke(app, ["score", str(tmp_path / "x.json"), "--video", str(clip.path)])
+    assert result.exit_code == 1 and "not an answer file" in result.output and "Traceback" not in result.output

@@ -78,7 +78,8 @@ def test_twenty_concurrent_challenges_are_served_or_told_to_retry(miner):
     codes = [r.status_code for r in responses]
     record("load", "20 concurrent signed challenges", "those that can finish within the deadline 200, the rest 503 + Retry-After",
            f"{codes.count(200)} × 200, {codes.count(503)} × 503")
-    assert set(codes) <= {200, 503} and codes.count(200) >= 2 and codes.count(503) >= 1
+    # A validator waits 240 s; even planned at 15 s each (before any challenge ran) 16 of 20 fit.
+    assert set(codes) <= {200, 503} and codes.count(200) >= 16
     assert all(r.headers.get("retry-after") for r in responses if r.status_code == 503)
     assert httpx.get(f"{miner['url']}/availability").json() == {"available": True}
     assert temp_files(miner) == []

@@ -148,9 +148,10 @@ def process_video_cmd(
     device: Annotated[str | None, typer.Option("--device", help="DEVICE for this run.")] = None,
     half: Annotated[bool | None, typer.Option("--half/--no-half", help="HALF for this run.")] = None,
     reference: Annotated[bool, typer.Option("--reference", help="Run the stock miner's sequential loop instead.")] = False,
+    score: Annotated[bool, typer.Option("--score/--no-score", help="Estimate the validator's score of the answer.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Run the miner's pipeline on a local video: every frame answered, a summary at the end."""
+    """Run the miner's pipeline on a local video: every frame answered, a summary and the validator estimate."""
     from scoreminer.inference.factory import build_pipeline
     from scoreminer.inference.summary import challenge_answer, summarize
     from scoreminer.video.annotate import write_annotated
@@ -169,10 +170,41 @@ def process_video_cmd(
     if annotate:
         write_annotated(video, output.frames, annotate, settings.keypoint_confidence)
     summary = summarize(output)
+    estimate = None
+    if score:
+        from scoreminer.scoring.estimate import estimate as estimate_answer
+        from scoreminer.scoring.estimate import read_evidence
+
+        with err_console.status("scoring the answer the way the validator would …"):
+            estimate = estimate_answer(output.answers, read_evidence(video), output.timings.total)
     if as_json:
-        typer.echo(json.dumps(summary.as_dict(), indent=2))
+        extra = {"validator_estimate": estimate.as_dict()} if estimate else {}
+        typer.echo(json.dumps({**summary.as_dict(), **extra}, indent=2))
     else:
         console.print(render.run_summary_table(summary))
+        if estimate:
+            console.print(render.estimate_line(estimate), highlight=False)
+
+
+@app.command("score")
+def score_cmd(
+    answer: Annotated[Path, typer.Argument(help="An answer JSON (or a truth file: the ceiling).", exists=True, dir_okay=False)],
+    video: Annotated[Path, typer.Option("--video", help="The clip the answer is for.", exists=True, dir_okay=False)],
+    seconds: Annotated[float | None, typer.Option("--seconds", help="Answer time for the speed term (default: its processing_time).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
+) -> None:
+    """Score an answer file the way the validator would (CLIP steps left out), part by part."""
+    from scoreminer.scoring.estimate import estimate as estimate_answer
+    from scoreminer.scoring.estimate import load_answer, read_evidence
+
+    frames, recorded = load_answer(answer)
+    with err_console.status("reading the video: pitch frames and painted lines …"):
+        evidence = read_evidence(video)
+    result = estimate_answer(frames, evidence, seconds if seconds is not None else recorded)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        console.print(render.estimate_table(result))
 
 
 @app.command("serve")
@@ -263,7 +295,7 @@ def benchmark_cmd(
     frames: Annotated[int | None, typer.Option("--frames", min=1, help="Cut the clip to its first N frames.")] = None,
     device: Annotated[str | None, typer.Option("--device", help="DEVICE for the benchmark.")] = None,
     budget: Annotated[float, typer.Option("--budget", help="Seconds allowed for a 750-frame challenge.")] = 15.0,
-    min_agreement: Annotated[float, typer.Option("--min-agreement", help="Least box F1 against the reference.")] = 0.9,
+    min_agreement: Annotated[float, typer.Option("--min-agreement", help="Least box F1 against the reference, and least share of its keypoint estimate.")] = 0.9,
     reference: Annotated[Path | None, typer.Option("--reference", help="Reference answer.json to judge quality by.")] = None,
     synthetic: Annotated[bool, typer.Option("--synthetic", help="Render a 1280×720 match to measure on.")] = False,
     standin: Annotated[str | None, typer.Option("--standin", help="Random-weight stand-ins of this scale (n…x) instead of MODELS_DIR.")] = None,
@@ -284,7 +316,7 @@ def benchmark_cmd(
     with err_console.status("preparing the video and models …"):
         clip = prepare_video(video, synthetic, frames)
         player, pitch = prepare_models(settings, standin)
-        cache = ModelCache(player, pitch, settings.device, settings.detection_confidence)
+        cache = ModelCache(player, pitch, settings.device, settings.detection_confidence, settings.keypoint_mode)
     expected = json.loads(reference.read_text())["frames"] if reference else None
     with render.bench_progress(err_console, grid) as on_row:
         result = run_benchmark(clip, grid, cache, repeats, budget, min_agreement, expected,

@@ -22,6 +22,8 @@ class BenchRow:
     peak_gpu_mb: float | None
     agreement: Agreement
     speedup: float = 1.0
+    keypoint_estimate: float | None = None  # the validator's keypoint score of this row's answer (0..1)
+    boxes_dropped_share: float | None = None  # share of boxes the validator's size/scoreboard rules drop
 
     @property
     def median_s(self) -> float:
@@ -48,7 +50,8 @@ class BenchRow:
                 "wall_s": self.wall_s, "median_s": round(self.median_s, 4), "fps": round(self.fps, 2),
                 "speedup": round(self.speedup, 3), "projected_750_s": round(self.projected_750_s, 2),
                 "stages": self.stages, "peak_rss_mb": round(self.peak_rss_mb, 1), "peak_gpu_mb": self.peak_gpu_mb,
-                "agreement": self.agreement.as_dict(), "agreement_score": self.agreement_score}
+                "agreement": self.agreement.as_dict(), "agreement_score": self.agreement_score,
+                "keypoint_estimate": self.keypoint_estimate, "boxes_dropped_share": self.boxes_dropped_share}
 
 
 @dataclass
@@ -62,10 +65,17 @@ class BenchmarkResult:
     rows: list[BenchRow] = field(default_factory=list)
 
     def best(self) -> BenchRow | None:
-        """The fastest non-reference row within the budget that keeps agreement and answers every frame."""
+        """The fastest non-reference row within the budget that answers every frame, keeps the boxes
+        (worst class F1 ≥ min_agreement) and keeps the keypoints (estimate ≥ min_agreement × the reference's)."""
         fits = [r for r in self.rows[1:] if r.projected_750_s <= self.budget_s and r.agreement_score >= self.min_agreement
-                and r.agreement.frames_answered == 1.0]
+                and r.agreement.frames_answered == 1.0 and self._keeps_keypoints(r)]
         return min(fits, key=lambda r: r.median_s, default=None)
+
+    def _keeps_keypoints(self, row: BenchRow) -> bool:
+        reference = self.rows[0].keypoint_estimate if self.rows else None
+        if reference is None or row.keypoint_estimate is None:
+            return True
+        return row.keypoint_estimate >= self.min_agreement * reference
 
     def as_dict(self) -> dict:
         best = self.best()

@@ -75,6 +75,24 @@ def answer_frames(frames: Iterable) -> dict[int, dict]:
     return out
 
 
+def load_answer(path: Path) -> tuple[list[dict], float | None]:
+    """An answer or truth file's frames (a list, as sent) and its processing_time when it has one."""
+    import json
+
+    from scoreminer.errors import ScoreminerError
+
+    try:
+        data = json.loads(path.read_text())
+        frames = data["frames"] if isinstance(data, dict) else data
+        if isinstance(frames, dict):  # the validator's own re-keyed form
+            frames = [{"frame_number": int(k), **v} for k, v in frames.items()]
+        frames = [f for f in frames if "frame_number" in f and "keypoints" in f]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ScoreminerError(f"{path} is not an answer file ({exc})", "pass the JSON that process-video --out writes") from None
+    seconds = data.get("processing_time") if isinstance(data, dict) else None
+    return frames, float(seconds) if isinstance(seconds, (int, float)) and seconds > 0 else None
+
+
 def estimate(frames: Iterable, evidence: VideoEvidence, wall_s: float | None = None,
              fastest_s: float = 0.0) -> ValidatorEstimate:
     """Score an answer (its `frames`) against the video's evidence; speed from `wall_s` when given."""
