@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-CLASS_NAMES = {0: "ball", 1: "goalkeeper", 2: "player", 3: "referee"}
+from scoreminer.contract import CLASS_NAMES
+
 IOU_THRESHOLD = 0.5
 
 

@@ -9,10 +9,10 @@ import cv2
 import numpy as np
 import yaml
 
+from scoreminer.contract import CLASS_NAMES
 from scoreminer.demo.render import render_frame, shots
 from scoreminer.demo.scene import Match
 
-CLASS_NAMES = {0: "ball", 1: "goalkeeper", 2: "player", 3: "referee"}
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scoreminer.contract import BALL, GOALKEEPER, PLAYER, REFEREE  # noqa: F401 - re-exported for the renderer
 from scoreminer.pitch import LENGTH, WIDTH
 
-BALL, GOALKEEPER, PLAYER, REFEREE = 0, 1, 2, 3
 # Outfield formation (fractions of the half, attacking +x for team 0).
 FORMATION = [(0.3, 0.2), (0.3, 0.4), (0.3, 0.6), (0.3, 0.8), (0.6, 0.15), (0.6, 0.38), (0.6, 0.62),
              (0.6, 0.85), (0.9, 0.35), (0.9, 0.65)]

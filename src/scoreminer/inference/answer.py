@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from scoreminer.contract import BALL, CLASS_NAMES
 from scoreminer.inference.types import FrameResult
 from scoreminer.network.wire import FrameAnswer, ObjectAnswer
 
-BALL = 0
-VALID_CLASSES = (0, 1, 2, 3)
+VALID_CLASSES = tuple(CLASS_NAMES)
 
 
 def frame_answer(result: FrameResult, width: int, height: int, min_confidence: float) -> FrameAnswer:

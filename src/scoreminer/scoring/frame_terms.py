@@ -19,7 +19,7 @@ def share_inside(frame: dict, homography: np.ndarray, width: int, height: int) -
     boxes = kept_boxes(frame.get("objects", []), width, height)
     if not boxes:
         return 0.0
-    centres = np.array([[(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] for b in (o["bbox"] for o in boxes)], np.float32)
+    centres = box_centres(boxes).astype(np.float32)
     mapped = cv2.perspectiveTransform(centres.reshape(-1, 1, 2), homography).reshape(-1, 2)
     inside = sum(cv2.pointPolygonTest(outline, (float(x), float(y)), False) >= 0 for x, y in mapped)
     return inside / len(boxes)
@@ -29,10 +29,15 @@ def scale_ratio(points: np.ndarray, frame: dict, width: int, height: int) -> flo
     """Mean pairwise keypoint distance over mean pairwise player distance, capped at 1.5 (1 when undefined)."""
     x, y = points[:, 0], points[:, 1]
     visible = points[~np.all(points == 0, axis=1) & (x >= 0) & (x < width) & (y >= 0) & (y < height)]
-    centres = [[(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] for b in (o["bbox"] for o in kept_boxes(frame.get("objects", []), width, height))]
+    centres = box_centres(kept_boxes(frame.get("objects", []), width, height))
     if len(visible) < 2 or len(centres) < 2:
         return 1.0
-    return min(_mean_pairwise(visible) / (_mean_pairwise(np.asarray(centres)) + 1e-6), MAX_SCALE_RATIO)
+    return min(_mean_pairwise(visible) / (_mean_pairwise(centres) + 1e-6), MAX_SCALE_RATIO)
+
+
+def box_centres(boxes: list[dict]) -> np.ndarray:
+    """(N, 2) centres of answer boxes."""
+    return np.array([[(o["bbox"][0] + o["bbox"][2]) / 2, (o["bbox"][1] + o["bbox"][3]) / 2] for o in boxes], np.float64)
 
 
 def _mean_pairwise(points: np.ndarray) -> float:

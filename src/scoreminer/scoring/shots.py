@@ -88,8 +88,8 @@ def player_track_score(frames: Frames) -> float:
     for number, frame in frames.items():
         for track, centre in player_centres(frame).items():
             tracks[track].append((number, centre))
-    steps = [np.linalg.norm(b[1] - a[1]) for track in tracks.values() for a, b in zip(sorted(track, key=_first),
-                                                                                      sorted(track, key=_first)[1:])]
+    ordered = [sorted(track, key=_first) for track in tracks.values()]
+    steps = [np.linalg.norm(b[1] - a[1]) for track in ordered for a, b in zip(track, track[1:])]
     if not steps:
         return 0.0
     points = sum(0.5 if SMALL_JUMP_PX < s <= MEDIUM_JUMP_PX else 1.0 for s in steps)

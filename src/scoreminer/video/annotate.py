@@ -7,12 +7,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from scoreminer.contract import CLASS_NAMES
 from scoreminer.errors import VideoError
 from scoreminer.inference.types import FrameResult
 from scoreminer.video.info import open_capture
 
 CLASS_COLOURS = {0: (0, 255, 255), 1: (255, 128, 0), 2: (0, 0, 255), 3: (255, 0, 255)}
-CLASS_NAMES = {0: "ball", 1: "goalkeeper", 2: "player", 3: "referee"}
 
 
 def draw(image: np.ndarray, result: FrameResult, min_confidence: float) -> np.ndarray:
