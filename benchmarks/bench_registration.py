@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from scoreminer.demo.render import render_clip
-from scoreminer.demo.run import demo_model_overrides
+from scoreminer.demo.presets import demo_models
 from scoreminer.inference.factory import build_pipeline
 from scoreminer.inference.registration import Registrar, register
 from scoreminer.settings import load_settings
@@ -23,7 +23,7 @@ from scoreminer.settings import load_settings
 def main() -> None:
     clip = Path(tempfile.mkdtemp(prefix="bench-registration-")) / "clip.mp4"
     render_clip(clip, seed=300, frames=250)
-    settings = load_settings(overrides={**demo_model_overrides(), "device": "cpu", "keypoint_mode": "raw"},
+    settings = load_settings(preset=demo_models(), flags={"device": "cpu", "keypoint_mode": "raw"},
                              use_env_file=False)
     frames = build_pipeline(settings).run(clip).frames
     width, height, confidence = 1280, 720, settings.keypoint_confidence

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from scoreminer.demo.accuracy import held_out
-from scoreminer.demo.run import WEIGHTS, demo_model_overrides
+from scoreminer.demo.presets import WEIGHTS, demo_models
 from scoreminer.inference.factory import build_pipeline
 from scoreminer.settings import load_settings
 
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--seeds", default="300,301,302")
     parser.add_argument("--check-frames", type=int, default=40)
     args = parser.parse_args()
-    settings = load_settings(overrides={**demo_model_overrides(), "device": "cpu"}, use_env_file=False)
+    settings = load_settings(preset=demo_models(), flags={"device": "cpu"}, use_env_file=False)
     pipeline = build_pipeline(settings)
     results = held_out(pipeline, Path(tempfile.mkdtemp()), [int(s) for s in args.seeds.split(",")], args.frames)
     for result in results:

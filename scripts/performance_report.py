@@ -20,7 +20,7 @@ from scoreminer.bench.grid import build_grid, parse_ints
 from scoreminer.bench.machine import describe_machine
 from scoreminer.bench.runner import ModelCache, run_benchmark
 from scoreminer.demo.render import render_clip
-from scoreminer.demo.run import PITCH, PLAYER, WEIGHTS
+from scoreminer.demo.presets import PITCH, PLAYER, WEIGHTS
 from scoreminer.inference.yolo.standin import build_standin_pair
 
 ROOT = Path(__file__).parents[1]

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from scoreminer.demo.render import render_clip
-from scoreminer.demo.run import demo_model_overrides
+from scoreminer.demo.presets import demo_models
 from scoreminer.inference.factory import build_pipeline
 from scoreminer.scoring.estimate import estimate, read_evidence
 from scoreminer.settings import load_settings
@@ -23,7 +23,7 @@ FRAMES = 250
 
 
 def run(clip: Path, evidence, **overrides) -> tuple[float, float, float, float]:
-    settings = load_settings(overrides={**demo_model_overrides(), "device": "cpu", **overrides}, use_env_file=False)
+    settings = load_settings(preset=demo_models(), flags={"device": "cpu", **overrides}, use_env_file=False)
     output = build_pipeline(settings).run(clip)
     scored = estimate(output.answers, evidence)
     per_frame_ms = 1000 * output.timings.registration / max(1, sum(r.processed for r in output.frames))

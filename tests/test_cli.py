@@ -59,7 +59,7 @@ def test_doctor_alias_and_set_override(tmp_path):
     result = runner.invoke(app, ["--env-file", str(env), "--set", "PORT=4321", "doctor", "--offline", "--json",
                                  "--show-settings"])
     settings = {row["key"]: row for row in json.loads(result.stdout)["settings"]}
-    assert settings["PORT"] == {"key": "PORT", "value": "4321", "source": "flag"}
+    assert settings["PORT"] == {"key": "PORT", "value": "4321", "source": "--set"}
 
 
 def test_help_works_with_a_broken_env_in_cwd(tmp_path, monkeypatch):
@@ -70,6 +70,6 @@ def test_help_works_with_a_broken_env_in_cwd(tmp_path, monkeypatch):
 
 def test_bad_set_is_one_red_line_not_a_traceback(tmp_path):
     result = run_script("--set", "NOEQUALS", "check-env", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "KEY=VALUE" in result.stderr

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
+from pathlib import Path
+
+import httpx
 
 import numpy as np
 import pytest
@@ -14,12 +18,11 @@ from process_harness import SCRIPT, script_env, wait_for_health
 from scoreminer.compare import compare
 from scoreminer.pitch import keypoints
 from scoreminer.demo.render import render_clip, render_frame, shots
-from scoreminer.demo.run import WEIGHTS, demo_model_overrides
+from scoreminer.demo.presets import WEIGHTS, demo_clip, demo_models
 from scoreminer.demo.scene import Match
 from scoreminer.inference.factory import build_pipeline
 from scoreminer.cli import app
 from scoreminer.settings import load_settings
-
 
 
 def test_pitch_has_32_keypoints_in_the_contracts_order():
@@ -48,7 +51,7 @@ def test_render_clip_writes_every_frame(tmp_path):
 def test_shipped_weights_reach_their_recorded_accuracy(tmp_path):
     recorded = json.loads((WEIGHTS / "accuracy.json").read_text())["check"]
     # The weights' own accuracy: raw keypoints, as recorded (registration is measured in docs/scoring.md).
-    settings = load_settings(overrides={**demo_model_overrides(), "device": "cpu", "batch_size": 8, "keypoint_mode": "raw"},
+    settings = load_settings(preset=demo_models(), flags={"device": "cpu", "batch_size": 8, "keypoint_mode": "raw"},
                              use_env_file=False)
     pipeline = build_pipeline(settings, warm_shape=(720, 1280))
     truth = render_clip(tmp_path / "heldout.mp4", seed=recorded["seed"], frames=recorded["frames"])
@@ -80,18 +83,31 @@ def test_demo_run_leaves_the_answer_the_annotated_video_and_an_accuracy_line(tmp
     assert all(p == [0.0, 0.0] for f in frames for p in f["keypoints"])
 
 
+def test_demo_clip_is_rendered_when_missing_and_reused_when_there(tmp_path):
+    clip = demo_clip(tmp_path / "demo", frames=3)
+    assert clip.is_absolute() and clip.is_file()
+    stamp = clip.stat().st_mtime_ns
+    assert demo_clip(tmp_path / "demo", frames=3) == clip and clip.stat().st_mtime_ns == stamp
+
+
 @pytest.mark.slow
-def test_serve_demo_answers_a_challenge_signed_by_its_throwaway_validator_key(tmp_path, free_port):
-    render_clip(tmp_path / "clip.mp4", seed=310, frames=8, width=640, height=360)
+def test_serve_demo_takes_set_after_the_command_and_prints_a_challenge_line_that_works(tmp_path, free_port):
+    render_clip(tmp_path / "demo" / "clip.mp4", seed=310, frames=8, width=640, height=360)
     environment = script_env()
     with open(tmp_path / "serve.log", "w") as log:
-        miner = subprocess.Popen([SCRIPT, "serve", "--demo", "--port", str(free_port)], cwd=tmp_path,
+        miner = subprocess.Popen([SCRIPT, "serve", "--demo", "--set", f"PORT={free_port}"], cwd=tmp_path,
                                  stdout=log, stderr=subprocess.STDOUT, env=environment)
     try:
         url = f"http://127.0.0.1:{free_port}"
         wait_for_health(url, miner, tmp_path / "serve.log")
-        done = subprocess.run([SCRIPT, "challenge", url, "--video", "clip.mp4", "--key", "demo/validator-key", "--json"],
-                              cwd=tmp_path, capture_output=True, text=True, timeout=120, env=environment)
+        assert httpx.get(f"{url}/health").json()["device"] == "cpu"  # the device in use, never "auto"
+        line = next(l for l in (tmp_path / "serve.log").read_text().splitlines() if "scoreminer challenge" in l)
+        command = shlex.split(line.split("`")[1])
+        assert command[:3] == ["scoreminer", "challenge", url]
+        clip = Path(command[command.index("--video") + 1])
+        assert clip.is_absolute() and clip == tmp_path / "demo" / "clip.mp4"
+        done = subprocess.run([SCRIPT, *command[1:], "--json"], cwd=tmp_path.parent, capture_output=True, text=True,
+                              timeout=120, env=environment)
     finally:
         miner.terminate()
         miner.wait(timeout=20)

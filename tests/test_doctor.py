@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sys
 from pathlib import Path
@@ -104,7 +105,8 @@ def test_port_free_and_busy(tmp_path, free_port):
         sock.bind(("127.0.0.1", free_port))
         sock.listen()
         busy = host.check_port(s)
-    assert busy.status == "fail" and str(free_port) in busy.fix
+    assert busy.status == "fail" and str(free_port) in busy.found and "PORT" in busy.fix
+    assert f"pid {os.getpid()}" in busy.found  # the holder is named
 
 
 def test_disk_ok_and_full(monkeypatch):
@@ -131,6 +133,28 @@ def fake_pm2(tmp_path: Path, monkeypatch, processes: list[dict]) -> None:
     monkeypatch.setenv("PATH", f"{bindir}:/usr/bin:/bin")
 
 
+def fake_daemon(tmp_path: Path, monkeypatch, pid: int) -> Path:
+    """A PM2_HOME whose pid file names `pid` (a live process reads as a running daemon)."""
+    home = tmp_path / "pm2home"
+    home.mkdir(exist_ok=True)
+    (home / "pm2.pid").write_text(str(pid))
+    monkeypatch.setenv("PM2_HOME", str(home))
+    return home
+
+
+def test_pm2_installed_but_not_running_is_skipped_without_calling_pm2(tmp_path, monkeypatch):
+    fake_pm2(tmp_path, monkeypatch, [])
+    marker = tmp_path / "pm2-was-called"
+    (tmp_path / "pm2bin" / "pm2").write_text(f"#!/bin/sh\ntouch {marker}\necho '[]'\n")
+    for pid in (None, 2**22 + 1):  # no pid file; a pid above Linux's pid_max: no such process
+        home = fake_daemon(tmp_path, monkeypatch, pid or 0)
+        if pid is None:
+            (home / "pm2.pid").unlink()
+        [check] = pm2.check_pm2()
+        assert check.status == "skip" and "PM2 not running" in check.found
+    assert not marker.exists()  # any pm2 command would have spawned the daemon
+
+
 def jlist_entry(name: str, cwd: Path, interpreter: str, script: str, args: list[str]) -> dict:
     return {"name": name, "pm_id": 0, "pm2_env": {
         "status": "online", "pm_cwd": str(cwd), "exec_interpreter": interpreter,
@@ -149,6 +173,7 @@ def test_pm2_good_process_passes_and_bare_python_wrong_cwd_fails(tmp_path, monke
     bad = jlist_entry("sn44-old", Path("/Users/someone/miner"), "python", "scoreminer", ["serve"])
     other = jlist_entry("web", tmp_path, "node", "/srv/app.js", [])
     fake_pm2(tmp_path, monkeypatch, [good, bad, other])
+    fake_daemon(tmp_path, monkeypatch, os.getpid())
 
     checks = {c.name: c for c in pm2.check_pm2()}
 
@@ -160,12 +185,25 @@ def test_pm2_good_process_passes_and_bare_python_wrong_cwd_fails(tmp_path, monke
     assert sys.executable in checks["pm2 sn44-old"].fix
 
 
-def test_run_doctor_collects_every_check_and_never_raises(tmp_path, wallet):
-    env = write_env(tmp_path / ".env", {"NETUID": 44, "DEVICE": "tpu"})
+def test_run_doctor_shows_every_failure_and_skips_only_what_reads_a_broken_value(tmp_path, wallet, free_port):
+    env = write_env(tmp_path / ".env", {"NETUID": "abc", "DEVICE": "tpu", "PORT": free_port, "HOST": "127.0.0.1",
+                                        "MODELS_DIR": "nowhere", **wallet["env"]})
     report = run_doctor(env, offline=True)
-    assert not report.ok and report.failed[-1].name == "settings" and "DEVICE='tpu'" in report.failed[-1].found
+    checks = {c.name: c for c in report.checks}
+    assert checks["settings"].status == "fail"
+    assert "NETUID='abc'" in checks["settings"].found and "DEVICE='tpu'" in checks["settings"].found
+    assert checks["hotkey"].status == "ok"  # not hidden behind the broken NETUID
+    assert checks["models"].status == "fail" and "nowhere" in checks["models"].found
+    assert checks["port"].status == "ok" and str(free_port) in checks["port"].found
+    assert checks["device"].status == "skip" and "DEVICE is invalid" in checks["device"].found
+    assert checks["disk"].status == "ok"
+
+
+def test_run_doctor_with_a_missing_env_file_still_runs_the_other_checks(tmp_path):
     report = run_doctor(tmp_path / "missing.env", offline=True)
+    checks = {c.name: c for c in report.checks}
     assert report.failed[0].name == "env file"
+    assert {"settings", "hotkey", "models", "device", "port", "disk"} <= set(checks)
 
 
 @pytest.mark.parametrize("offline", [True])

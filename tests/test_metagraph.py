@@ -23,7 +23,7 @@ from scoreminer.network.nodes import merge_subnet_state, Node
 from scoreminer.network.snapshot import load_snapshot
 from scoreminer.settings import load_settings
 
-FIXTURES = Path(__file__).parents[2] / "shared" / "fixtures" / "chain"
+FIXTURES = Path(__file__).parent / "fixtures" / "chain"
 runner = CliRunner()
 
 
@@ -43,7 +43,6 @@ def chain(people):
         yield stub
 
 
-@pytest.mark.skipif(not FIXTURES.exists(), reason="shared chain fixtures not present")
 def test_real_finney_neurons_lite_decodes_every_byte():
     nodes = [Node.from_neuron_lite(n) for n in decode_neurons((FIXTURES / "sn1_neurons_lite_6852690.hex").read_text().strip())]
     assert len(nodes) == 1024

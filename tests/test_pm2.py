@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from process_harness import env_value
@@ -48,6 +49,17 @@ def test_pm2_starts_the_miner_from_an_unrelated_cwd_and_doctor_checks_it(pm2, tm
     assert started.returncode == 0, started.stderr
     assert wait_available(f"http://127.0.0.1:{port}/availability") == {"available": True}
 
+    logs = env_file.parent / "logs"
+    out_log, err_log = (logs / "sm-test.out.log").read_text(), (logs / "sm-test.err.log").read_text()
+    assert "INFO" in out_log and "models ready" in out_log and "WARNING" not in out_log
+    assert "INFO" not in err_log  # the error log holds warnings and errors only
+
+    by_hand = run([str(VENV_BIN / "scoreminer"), "serve", "--env-file", str(env_file)], pm2, elsewhere, timeout=60)
+    assert by_hand.returncode == 3
+    refusal = by_hand.stderr.strip().splitlines()[-1]
+    assert f":{port} is held by a running scoreminer (pid " in refusal and "pm2 stop" in refusal
+    assert "loading and warming" not in by_hand.stdout + by_hand.stderr  # refused before any model was loaded
+
     processes = {p["name"]: p["pm2_env"] for p in json.loads(run(["pm2", "jlist"], pm2, elsewhere).stdout)}
     assert Path(processes["sm-test"]["exec_interpreter"]).parent == VENV_BIN
     assert processes["sm-test"]["pm_cwd"] == str(env_file.parent)
@@ -79,7 +91,7 @@ def test_ecosystem_file_has_absolute_venv_paths_and_restart_policy(tmp_path):
     eco = ecosystem(env)
     app = json.loads(eco.text.split("module.exports = ", 1)[1].rstrip(";\n"))["apps"][0]
     assert Path(app["interpreter"]).parent == VENV_BIN and Path(app["script"]) == VENV_BIN / "scoreminer"
-    assert app["args"] == ["serve", "--env-file", str(env)] and app["cwd"] == str(env.parent)
+    assert app["args"] == ["--env-file", str(env), "serve"] and app["cwd"] == str(env.parent)
     assert app["autorestart"] is True and app["max_restarts"] > 0
 
 
@@ -94,3 +106,14 @@ def test_ecosystem_refused_outside_a_venv_or_without_env(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "prefix", sys.base_prefix)
     with pytest.raises(ConfigError, match="not a virtualenv"):
         ecosystem(env)
+
+
+def test_doctor_does_not_start_a_pm2_daemon(pm2, tmp_path):
+    home = tmp_path / "fresh-pm2-home"
+    env = {**pm2, "PM2_HOME": str(home)}
+    doctor = run([str(VENV_BIN / "scoreminer"), "check-env", "--offline", "--json"], env, tmp_path)
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert checks["pm2"]["status"] == "skip" and "PM2 not running" in checks["pm2"]["found"]
+    assert not (home / "pm2.pid").exists()
+    daemons = [p for p in psutil.process_iter(["cmdline"]) if str(home) in " ".join(p.info["cmdline"] or [])]
+    assert daemons == []

@@ -9,17 +9,22 @@ import pytest
 
 from conftest import write_env
 from scoreminer.errors import ConfigError
-from scoreminer.settings import load_settings
+from scoreminer.settings import Preset, load_settings
 
 SRC = Path(__file__).parents[1] / "src" / "scoreminer"
 
 
-def test_precedence_flag_over_environment_over_file_over_default(tmp_path, monkeypatch):
+def test_precedence_flag_over_set_over_environment_over_file_over_preset_over_default(tmp_path, monkeypatch):
     env = write_env(tmp_path / "cfg" / ".env", {"PORT": 1111, "BATCH_SIZE": 4})
     monkeypatch.setenv("PORT", "2222")
+    preset = Preset("demo", {"port": 5555, "batch_size": 2, "frame_stride": 3})
 
-    s = load_settings(env, {"port": 3333})
-    assert (s.port, s.source("port")) == (3333, "flag")
+    s = load_settings(env, {"port": 3333}, flags={"port": 4444}, preset=preset)
+    assert (s.port, s.source("port")) == (4444, "flag")
+    s = load_settings(env, {"port": 3333}, flags={"port": None}, preset=preset)  # a flag not given is not said
+    assert (s.port, s.source("port")) == (3333, "--set")
+    assert (s.batch_size, s.source("batch_size")) == (4, str(env))  # the .env beats the preset
+    assert (s.frame_stride, s.source("frame_stride")) == (3, "preset demo")
     s = load_settings(env)
     assert (s.port, s.source("port")) == (2222, "environment")
     assert (s.batch_size, s.source("batch_size")) == (4, str(env))

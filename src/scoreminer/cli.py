@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from importlib.metadata import version as package_version
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,15 +14,23 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from scoreminer import render
-from scoreminer.errors import ConfigError, ScoreminerError
-from scoreminer.settings import Settings, load_settings
+from scoreminer.errors import ScoreminerError, StartupError, UsageError
+from scoreminer.settings import Preset, Settings, check_keys, load_settings
 
 console = Console()
 err_console = Console(stderr=True)
 
 
+GLOBAL_OPTIONS = ("--set", "--env-file")
+EXIT_CODES = {0: "success", 1: "a check or the command failed", 2: "the command line is wrong",
+              3: "serve refused to start"}
+
+
 class _Group(TyperGroup):
-    """Turns a ScoreminerError anywhere below into one red line and its exit code."""
+    """Accepts the global options after the command too; turns a ScoreminerError into one red line and its exit code."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -31,36 +40,48 @@ class _Group(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
 
 
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move `--set K=V` / `--env-file P` given after the command name in front of it (one option, any place)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        elif name in GLOBAL_OPTIONS and i + 1 < len(args):
+            front += [arg, args[i + 1]]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 app = typer.Typer(
     cls=_Group,
     help="Run and tune a Score Vision (subnet 44) miner.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: switches shown as switches, not `<bool>`
 )
 
 
 @dataclass
 class CliState:
-    """Global options; settings are built on first use so `--help` never trips on a bad .env."""
+    """Global options; settings are built when a command asks, so `--help` never trips on a bad .env."""
 
     env_file: Path | None
-    overrides: dict[str, str] = field(default_factory=dict)
-    _settings: Settings | None = None
+    sets: dict[str, str] = field(default_factory=dict)
 
-    def yield_to_sets(self, defaults: dict[str, Any]) -> dict[str, Any]:
-        """Drop the preset values the operator overrode with --set (a preset is a default, not a flag)."""
-        return {k: v for k, v in defaults.items() if k not in self.overrides}
-
-    def settings(self, env_file: Path | None = None, **flags: Any) -> Settings:
-        if env_file is not None:
-            self.env_file = env_file
-        if self._settings is None:
-            self._settings = load_settings(self.env_file, {**self.overrides, **flags})
-        return self._settings
-
-
-EnvFile = Annotated[Path | None, typer.Option("--env-file", help="The .env to use (also accepted before the command).")]
+    def settings(self, preset: Preset | None = None, **flags: Any) -> Settings:
+        """The one settings object: this command's flags > --set > environment > .env > preset > defaults."""
+        return load_settings(self.env_file, self.sets, flags=flags, preset=preset)
 
 
 def _parse_sets(values: list[str]) -> dict[str, str]:
@@ -68,9 +89,16 @@ def _parse_sets(values: list[str]) -> dict[str, str]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise ConfigError(f"--set {item!r} is not KEY=VALUE", "write e.g. --set FRAME_STRIDE=2")
+            raise UsageError(f"--set {item!r} is not KEY=VALUE", "write e.g. --set FRAME_STRIDE=2")
         pairs[key.strip().lower()] = value
+    check_keys(pairs, "--set")
     return pairs
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"scoreminer {package_version('scoreminer')}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -80,31 +108,40 @@ def main_callback(
         Path | None, typer.Option("--env-file", help="The .env to use (else $SCOREMINER_ENV_FILE, else .env in cwd or a parent).")
     ] = None,
     set_: Annotated[
-        list[str], typer.Option("--set", help="Override a setting for this run: --set KEY=VALUE (repeatable).")
+        list[str], typer.Option("--set", help="Override a setting for this run: --set KEY=VALUE (repeatable; before or after the command).")
     ] = [],  # noqa: B006 - typer needs a literal default
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
-    """Run and tune a Score Vision (subnet 44) miner."""
+    """Run and tune a Score Vision (subnet 44) miner.
+
+    Exit codes: 0 success, 1 a check or the command failed, 2 the command line is wrong, 3 serve refused to start.
+    """
     try:
-        overrides = _parse_sets(set_)
-    except ConfigError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-    ctx.obj = CliState(env_file=env_file, overrides=overrides)
+        sets = _parse_sets(set_)
+    except UsageError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    ctx.obj = CliState(env_file=env_file, sets=sets)
+
+
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+Demo = Annotated[bool, typer.Option("--demo", help="Use the shipped demo models at their sizes (a preset: .env and --set still win).")]
 
 
 @app.command("check-env")
 def check_env(
     ctx: typer.Context,
-    env_file: EnvFile = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: Json = False,
     offline: Annotated[bool, typer.Option("--offline", help="Skip the checks that need the chain.")] = False,
     show_settings: Annotated[bool, typer.Option("--show-settings", help="Also list every setting, its value and source.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="Check what `serve --demo` runs (its preset and throwaway keys in ./demo).")] = False,
 ) -> None:
     """Check this install the way a validator would find it broken; exit 1 if any check fails."""
     from scoreminer.doctor import run_doctor
 
     state: CliState = ctx.obj
-    report = run_doctor(env_file or state.env_file, state.overrides, offline=offline, show_settings=show_settings)
+    preset = _demo_miner_preset()[0] if demo else None
+    report = run_doctor(state.env_file, state.sets, offline=offline, show_settings=show_settings, preset=preset)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -118,28 +155,30 @@ app.command("doctor", help="Alias of check-env.")(check_env)
 @app.command("sync-metagraph")
 def sync_metagraph_cmd(
     ctx: typer.Context,
-    env_file: EnvFile = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the nodes as JSON.")] = False,
+    as_json: Json = False,
     netuid: Annotated[int | None, typer.Option("--netuid", help="Subnet uid (default: NETUID).")] = None,
-    address: Annotated[str | None, typer.Option("--subtensor-address", help="Chain websocket URL.")] = None,
+    address: Annotated[str | None, typer.Option("--subtensor-address", help="Chain websocket URL (default: SUBTENSOR_ADDRESS).")] = None,
 ) -> None:
-    """Fetch the subnet's nodes from the chain, save the snapshot and show them."""
+    """Fetch the subnet's nodes from the chain, save the snapshot and show them (the snapshot if the chain is down)."""
     from scoreminer.network.sync import sync_metagraph
 
-    settings = ctx.obj.settings(env_file, netuid=netuid, subtensor_address=address)
-    with err_console.status(f"fetching netuid {settings.netuid} from {settings.chain_address} …"):
-        result = sync_metagraph(settings)
+    settings = ctx.obj.settings(netuid=netuid, subtensor_address=address)
+    err_console.print(f"connecting to {settings.chain_address} … (netuid {settings.require_netuid()}, "
+                      f"up to {settings.chain_timeout_s:g} s per answer)", highlight=False)
+    result = sync_metagraph(settings)
+    if result.fallback:
+        err_console.print(f"[yellow]warning:[/] {result.fallback}", highlight=False, soft_wrap=True)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
         render.print_sync(console, result)
+    raise typer.Exit(1 if result.fallback else 0)
 
 
 @app.command("process-video")
 def process_video_cmd(
     ctx: typer.Context,
     video: Annotated[Path, typer.Argument(help="A local video file.", exists=True, dir_okay=False)],
-    env_file: EnvFile = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the contract answer JSON here.")] = None,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="Write an annotated MP4 here.")] = None,
     stride: Annotated[int | None, typer.Option("--stride", help="FRAME_STRIDE for this run.")] = None,
@@ -147,9 +186,10 @@ def process_video_cmd(
     imgsz: Annotated[int | None, typer.Option("--imgsz", help="Input size of both models for this run.")] = None,
     device: Annotated[str | None, typer.Option("--device", help="DEVICE for this run.")] = None,
     half: Annotated[bool | None, typer.Option("--half/--no-half", help="HALF for this run.")] = None,
+    demo: Demo = False,
     reference: Annotated[bool, typer.Option("--reference", help="Run the stock miner's sequential loop instead.")] = False,
     score: Annotated[bool, typer.Option("--score/--no-score", help="Estimate the validator's score of the answer.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Run the miner's pipeline on a local video: every frame answered, a summary and the validator estimate."""
     from scoreminer.inference.factory import build_pipeline
@@ -157,7 +197,7 @@ def process_video_cmd(
     from scoreminer.video.annotate import write_annotated
     from scoreminer.video.info import open_capture
 
-    settings = ctx.obj.settings(env_file, frame_stride=stride, batch_size=batch, player_img_size=imgsz,
+    settings = ctx.obj.settings(_demo_preset(demo), frame_stride=stride, batch_size=batch, player_img_size=imgsz,
                                 pitch_img_size=imgsz, device=device, half=half)
     capture, info = open_capture(video)
     capture.release()
@@ -186,12 +226,18 @@ def process_video_cmd(
             console.print(render.estimate_line(estimate), highlight=False)
 
 
+def _demo_preset(demo: bool) -> Preset | None:
+    from scoreminer.demo.presets import demo_models
+
+    return demo_models() if demo else None
+
+
 @app.command("score")
 def score_cmd(
     answer: Annotated[Path, typer.Argument(help="An answer JSON (or a truth file: the ceiling).", exists=True, dir_okay=False)],
     video: Annotated[Path, typer.Option("--video", help="The clip the answer is for.", exists=True, dir_okay=False)],
     seconds: Annotated[float | None, typer.Option("--seconds", help="Answer time for the speed term (default: its processing_time).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Score an answer file the way the validator would (CLIP steps left out), part by part."""
     from scoreminer.scoring.estimate import estimate as estimate_answer
@@ -210,12 +256,14 @@ def score_cmd(
 @app.command("serve")
 def serve_cmd(
     ctx: typer.Context,
-    env_file: EnvFile = None,
     host: Annotated[str | None, typer.Option("--host", help="HOST to listen on.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="PORT to listen on.")] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Demo models, throwaway keys under ./demo, no chain.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="Demo models, throwaway keys under ./demo, no chain (a preset).")] = False,
 ) -> None:
-    """Run the miner: settings shown, checks passed, hotkey, metagraph and models ready, then the port opens."""
+    """Run the miner: settings shown, checks passed, hotkey, metagraph and models ready, then the port opens.
+
+    Anything that stops it before the port opens exits 3 with one line naming the fix.
+    """
     import uvicorn
 
     from scoreminer.server.app import create_app
@@ -223,34 +271,50 @@ def serve_cmd(
     from scoreminer.server.startup import start_miner
 
     configure_logging()
-    extra: dict[str, Any] = {}
-    if demo:
-        from scoreminer.demo.run import demo_serve_overrides
-
-        extra, key = demo_serve_overrides(Path("demo").resolve())
-        extra = ctx.obj.yield_to_sets(extra)
-        err_console.print(f"demo: once it listens, try `scoreminer challenge http://127.0.0.1:{port or 7999} "
-                          f"--video demo/clip.mp4 --key {key}`", highlight=False)
-    settings = ctx.obj.settings(env_file, host=host, port=port, **extra)
-    if demo and settings.netuid is None:
-        settings = settings.model_copy(update={"netuid": 0})  # no chain in the demo: any subnet id will do
-    service = start_miner(settings)
+    try:
+        preset, validator_key = _demo_miner_preset() if demo else (None, None)
+        settings = ctx.obj.settings(preset, host=host, port=port)
+        service = start_miner(settings)
+        if validator_key:
+            _print_demo_challenge(settings, validator_key)
+    except StartupError:
+        raise
+    except ScoreminerError as exc:
+        raise StartupError(f"cannot start: {exc.problem}", exc.fix) from None
     uvicorn.run(create_app(service), host=settings.host, port=settings.port, log_config=None,
                 timeout_graceful_shutdown=10)
+
+
+def _demo_miner_preset() -> tuple[Preset, Path]:
+    from scoreminer.demo.presets import demo_miner
+
+    return demo_miner(Path("demo").resolve())
+
+
+def _print_demo_challenge(settings: Settings, validator_key: Path) -> None:
+    from scoreminer.demo.presets import demo_clip
+
+    with err_console.status(f"looking for (or rendering) a demo clip in {validator_key.parent} …"):
+        clip = demo_clip(validator_key.parent)
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    err_console.print(f"demo: once it listens, try `scoreminer challenge http://{host}:{settings.port} "
+                      f"--video {clip} --key {validator_key}`", highlight=False, soft_wrap=True)
 
 
 @app.command("pm2")
 def pm2_cmd(
     ctx: typer.Context,
-    env_file: EnvFile = None,
     name: Annotated[str, typer.Option("--name", help="PM2 process name.")] = "scoreminer",
-    out: Annotated[Path | None, typer.Option("--out", help="Where to write it (default: beside the .env).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write it (default: beside the .env; ./demo with --demo).")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Run `serve --demo` (no .env needed): the demo miner under PM2.")] = False,
 ) -> None:
     """Write an ecosystem.config.js that starts `serve` with this venv and this .env, whatever the cwd."""
-    from scoreminer.server.pm2_config import ecosystem, write_ecosystem
+    from scoreminer.server.pm2_config import demo_ecosystem, ecosystem, write_ecosystem
 
-    settings = ctx.obj.settings(env_file)
-    eco = ecosystem(settings.env_lookup.path, name, out)
+    if demo:
+        eco = demo_ecosystem(Path("demo").resolve(), f"{name}-demo" if name == "scoreminer" else name, out)
+    else:
+        eco = ecosystem(ctx.obj.settings().env_lookup.path, name, out)
     write_ecosystem(eco)
     typer.echo(f"wrote {eco.path}\nstart it with:\n  {eco.start_command}\n  pm2 save")
 
@@ -261,7 +325,7 @@ def challenge_cmd(
     video: Annotated[str, typer.Option("--video", help="Video URL, or a local file served on a loopback port.")],
     key: Annotated[Path | None, typer.Option("--key", help="Validator hotkey file (default: a throwaway key).")] = None,
     hotkey: Annotated[str | None, typer.Option("--miner-hotkey", help="The miner's ss58 (default: from its /health).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Play validator: send one signed challenge to a miner and report status, time and answer."""
     from contextlib import nullcontext
@@ -271,8 +335,12 @@ def challenge_cmd(
 
     keypair = load_hotkey(key) if key else new_keypair()
     base = miner.rstrip("/")
-    local = Path(video)
-    source = serve_file(local.resolve()) if local.is_file() else nullcontext(video)
+    if video.startswith(("http://", "https://")):
+        source: Any = nullcontext(video)
+    elif Path(video).is_file():
+        source = serve_file(Path(video).resolve())
+    else:
+        raise UsageError(f"--video {video}: no such file", "pass an existing local file or an http(s) URL")
     with source as url, err_console.status(f"challenge → {base} as {keypair.ss58_address} …"):
         report = send_challenge(base, url, keypair, hotkey or miner_hotkey(base))
     if as_json:
@@ -289,7 +357,7 @@ def benchmark_cmd(
     stride: Annotated[str, typer.Option("--stride", help="FRAME_STRIDE values, e.g. 1,2,3.")] = "1,2",
     batch: Annotated[str, typer.Option("--batch", help="BATCH_SIZE values, e.g. 1,8,16.")] = "8",
     imgsz: Annotated[str | None, typer.Option("--imgsz", help="Player model sizes (default: PLAYER_IMG_SIZE).")] = None,
-    pitch_imgsz: Annotated[str | None, typer.Option("--pitch-imgsz", help="Pitch model sizes (default: = --imgsz).")] = None,
+    pitch_imgsz: Annotated[str | None, typer.Option("--pitch-imgsz", help="Pitch model sizes (default: --imgsz when given, else PITCH_IMG_SIZE).")] = None,
     half: Annotated[bool | None, typer.Option("--half/--no-half", help="Only fp16 / only fp32 rows (default: HALF).")] = None,
     repeats: Annotated[int, typer.Option("--repeats", min=1, help="Timed runs per row after a warm-up.")] = 3,
     frames: Annotated[int | None, typer.Option("--frames", min=1, help="Cut the clip to its first N frames.")] = None,
@@ -299,28 +367,31 @@ def benchmark_cmd(
     reference: Annotated[Path | None, typer.Option("--reference", help="Reference answer.json to judge quality by.")] = None,
     synthetic: Annotated[bool, typer.Option("--synthetic", help="Render a 1280×720 match to measure on.")] = False,
     standin: Annotated[str | None, typer.Option("--standin", help="Random-weight stand-ins of this scale (n…x) instead of MODELS_DIR.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False,
+    demo: Demo = False,
+    as_json: Json = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write every row to this CSV file.")] = None,
-    env_file: EnvFile = None,
 ) -> None:
     """Measure stride / batch / image size / precision on a video: speed, and the quality each costs."""
     from scoreminer.bench.grid import build_grid, parse_ints
-    from scoreminer.bench.prepare import prepare_models, prepare_video
+    from scoreminer.bench.prepare import prepare_models, prepare_video, work_folder
     from scoreminer.bench.runner import ModelCache, run_benchmark
 
-    settings = ctx.obj.settings(env_file, device=device)
+    settings = ctx.obj.settings(_demo_preset(demo), device=device)
     sizes = parse_ints(imgsz, "imgsz", 32, 4096, 32) if imgsz else [settings.player_img_size]
-    pitch_sizes = parse_ints(pitch_imgsz, "pitch-imgsz", 32, 4096, 32) if pitch_imgsz else None
+    pitch_sizes = (parse_ints(pitch_imgsz, "pitch-imgsz", 32, 4096, 32) if pitch_imgsz
+                   else None if imgsz else [settings.pitch_img_size])
     halves = [settings.half] if half is None else [half]
     grid = build_grid(parse_ints(stride, "stride", 1, 10), parse_ints(batch, "batch", 1, 1024), sizes, pitch_sizes, halves)
-    with err_console.status("preparing the video and models …"):
-        clip = prepare_video(video, synthetic, frames)
-        player, pitch = prepare_models(settings, standin)
-        cache = ModelCache(player, pitch, settings.device, settings.detection_confidence, settings.keypoint_mode)
     expected = json.loads(reference.read_text())["frames"] if reference else None
-    with render.bench_progress(err_console, grid) as on_row:
-        result = run_benchmark(clip, grid, cache, repeats, budget, min_agreement, expected,
-                               settings.keypoint_confidence, on_row)
+    _exit_cleanly_on_sigterm()
+    with work_folder() as work:
+        with err_console.status("preparing the video and models …"):
+            clip = prepare_video(video, synthetic, frames, work)
+            player, pitch = prepare_models(settings, standin, work)
+            cache = ModelCache(player, pitch, settings.device, settings.detection_confidence, settings.keypoint_mode)
+        with render.bench_progress(err_console, grid) as on_row:
+            result = run_benchmark(clip, grid, cache, repeats, budget, min_agreement, expected,
+                                   settings.keypoint_confidence, on_row)
     if csv_out:
         render.write_bench_csv(result, csv_out)
     if as_json:
@@ -330,6 +401,39 @@ def benchmark_cmd(
 
 
 app.command("bench", help="Alias of benchmark.")(benchmark_cmd)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (kill, PM2, CI timeouts) unwinds like Ctrl-C, so `with` blocks remove their temp folders."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+hotkey_app = typer.Typer(help="Miner hotkeys in the bittensor wallet layout (no btcli needed).", no_args_is_help=True)
+app.add_typer(hotkey_app, name="hotkey")
+
+
+@hotkey_app.command("new")
+def hotkey_new_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Hotkey file name (HOTKEY_NAME).")],
+    wallet: Annotated[str | None, typer.Option("--wallet", help="Wallet folder (default: WALLET_NAME).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Create WALLET_PATH/WALLET/hotkeys/NAME with a new sr25519 key, as btcli would; never overwrites."""
+    from scoreminer.network.hotkey import create_hotkey
+
+    settings = ctx.obj.settings()
+    created = create_hotkey(settings.wallet_path / (wallet or settings.wallet_name) / "hotkeys" / name)
+    if as_json:
+        typer.echo(json.dumps({"path": str(created.path), "ss58_address": created.ss58_address,
+                               "mnemonic": created.mnemonic}, indent=2))
+        return
+    console.print(render.new_hotkey_text(created, wallet or settings.wallet_name, name), highlight=False)
 
 
 demo_app = typer.Typer(help="The demo: a rendered match and small models trained on it.", no_args_is_help=True)
@@ -342,13 +446,12 @@ def demo_run_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder for clip, truth, answer and annotated video.")] = Path("demo"),
     frames: Annotated[int, typer.Option("--frames", help="Frames to render (25 fps).")] = 250,
     seed: Annotated[int, typer.Option("--seed", help="Match seed (the models never saw 300+).")] = 300,
-    env_file: EnvFile = None,
 ) -> None:
     """Render a match, answer it with the shipped demo models, compare with the exact truth."""
-    from scoreminer.demo.run import demo_model_overrides, run_demo
+    from scoreminer.demo.run import run_demo
     from scoreminer.inference.factory import build_pipeline
 
-    settings = ctx.obj.settings(env_file, **ctx.obj.yield_to_sets(demo_model_overrides()))
+    settings = ctx.obj.settings(_demo_preset(True))
     with err_console.status("loading and warming the demo models …"):
         pipeline = build_pipeline(settings)
     with render.frame_progress(err_console, frames) as advance:

@@ -2,13 +2,16 @@
 
     ScoreminerError
      ├── ConfigError        a setting is missing or invalid, or the .env file is not there
+     │    └── UsageError    the command line itself is wrong: unknown --set key, missing --env-file
      ├── HotkeyError        the wallet hotkey file is missing or unreadable
      ├── ChainError         the subtensor endpoint failed or answered nonsense
      ├── VideoError         a video could not be downloaded or decoded
      ├── ModelLoadError     a weights file is missing or unreadable
      └── StartupError       `serve` refused to start (a fatal doctor check failed)
 
-The CLI catches the root once, prints one red line and exits non-zero.
+The CLI catches the root once, prints one red line and exits with the error's `exit_code`:
+1 a command or check failed, 2 the command line is wrong, 3 `serve` refused to start (any error
+before its port opens becomes a StartupError).
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ class ScoreminerError(Exception):
 
 class ConfigError(ScoreminerError):
     """A setting is missing or invalid, or an explicit .env file does not exist."""
+
+
+class UsageError(ConfigError):
+    """The command line is wrong (exit 2, as for an unknown option)."""
+
+    exit_code = 2
 
 
 class HotkeyError(ScoreminerError):

@@ -167,25 +167,45 @@ def agreement_line(agreement: Agreement, title: str) -> str:
             f"frames answered {agreement.frames_answered:.0%}")
 
 
-def bench_table(result: BenchmarkResult) -> Table:
-    table = Table(title=f"benchmark on {result.device}: {result.video}", caption="s: stride, b: batch, "
-                  "sizes player/pitch; F1: worst class box F1 vs the reference; 750f: projected challenge seconds; "
-                  "kp est: the validator's keypoint score (CLIP steps not run); drop: boxes its rules drop")
-    for column in ("config", "median s", "min–max", "fps", "×ref", "750f s", "infer s", "RSS MB", "GPU MB",
-                   "F1", "kp px", "kp rec", "kp est", "drop", "frames"):
-        table.add_column(column, no_wrap=column == "config")
+BENCH_COLUMNS = ("config", "median s", "min–max", "fps", "×ref", "750f s", "infer s", "RSS MB", "GPU MB",
+                 "F1", "kp px", "kp rec", "kp est", "drop", "frames")
+BENCH_CAPTION = ("s: stride, b: batch, sizes player/pitch; F1: worst class box F1 vs the reference; 750f: projected "
+                 "challenge seconds; kp est: the validator's keypoint score (CLIP steps not run); drop: boxes its rules drop")
+
+
+def bench_cells(result: BenchmarkResult) -> list[list[str]]:
+    """Every row's numbers as text, in BENCH_COLUMNS order."""
+    cells = []
     for row in result.rows:
         a = row.agreement
-        over = row.projected_750_s > result.budget_s
-        table.add_row(
+        cells.append([
             row.config.label, f"{row.median_s:.2f}", f"{min(row.wall_s):.2f}–{max(row.wall_s):.2f}", f"{row.fps:.1f}",
-            f"{row.speedup:.2f}", f"[red]{row.projected_750_s:.1f}[/]" if over else f"{row.projected_750_s:.1f}",
-            f"{row.stages['inference']:.2f}", f"{row.peak_rss_mb:.0f}",
-            "–" if row.peak_gpu_mb is None else f"{row.peak_gpu_mb:.0f}",
+            f"{row.speedup:.2f}", f"{row.projected_750_s:.1f}", f"{row.stages['inference']:.2f}",
+            f"{row.peak_rss_mb:.0f}", "–" if row.peak_gpu_mb is None else f"{row.peak_gpu_mb:.0f}",
             f"{row.agreement_score:.2f}", _num(a.keypoint_error_px, 1), _num(a.keypoint_recall),
             _num(row.keypoint_estimate, 3), "–" if row.boxes_dropped_share is None else f"{row.boxes_dropped_share:.0%}",
-            f"{a.frames_answered:.0%}")
+            f"{a.frames_answered:.0%}"])
+    return cells
+
+
+def bench_table(result: BenchmarkResult) -> Table:
+    table = Table(title=f"benchmark on {result.device}: {result.video}", caption=BENCH_CAPTION)
+    for column in BENCH_COLUMNS:
+        table.add_column(column, no_wrap=column == "config")
+    for row, cells in zip(result.rows, bench_cells(result)):
+        if row.projected_750_s > result.budget_s:
+            cells[5] = f"[red]{cells[5]}[/]"
+        table.add_row(*cells)
     return table
+
+
+def plain_bench_table(result: BenchmarkResult) -> str:
+    """The same table as aligned plain text, every number whole (for pipes, files and CI logs)."""
+    rows = [list(BENCH_COLUMNS), *bench_cells(result)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(BENCH_COLUMNS))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
+             for r in rows]
+    return "\n".join([f"benchmark on {result.device}: {result.video}", *lines, BENCH_CAPTION])
 
 
 def _num(value: float | None, digits: int = 2) -> str:
@@ -193,7 +213,11 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 
 def print_benchmark(console: Console, result: BenchmarkResult) -> None:
-    console.print(bench_table(result))
+    """A rich table on a terminal; elsewhere a plain one (rich would squeeze 15 columns into 80)."""
+    if console.is_terminal:
+        console.print(bench_table(result))
+    else:
+        console.print(plain_bench_table(result), highlight=False, markup=False, soft_wrap=True, crop=False)
     best = result.best()
     if best is None:
         console.print(f"[bold red]no configuration fits {result.budget_s:g} s for 750 frames with box agreement and "
@@ -233,3 +257,15 @@ def bench_progress(console: Console, grid: list) -> Iterator[Callable]:
             progress.advance(task)
 
         yield done
+
+
+def new_hotkey_text(created, wallet: str, name: str) -> str:
+    """What `scoreminer hotkey new` tells the operator: where, the address, the mnemonic once, what next."""
+    return "\n".join([
+        f"wrote {created.path} (mode 600)",
+        f"ss58 address: {created.ss58_address}",
+        f"mnemonic (back it up offline now; it is not shown again): {created.mnemonic}",
+        f"in your .env: WALLET_NAME={wallet} and HOTKEY_NAME={name}",
+        "to mine, register it from a funded coldkey: "
+        f"btcli subnet register --netuid 44 --wallet.name {wallet} --wallet.hotkey {name}",
+    ])

@@ -1,11 +1,13 @@
 """The one settings object: every knob of the miner, where its value came from, and the .env used.
 
-Precedence: command-line flag > process environment > .env file > default. This is the only
-module that reads the process environment.
+Precedence, highest first: a command's own flag > `--set KEY=VALUE` > process environment >
+.env file > preset (e.g. `--demo`) > default. This is the only module that reads the process
+environment.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,7 @@ from dotenv import dotenv_values
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from scoreminer.errors import ConfigError
+from scoreminer.errors import ConfigError, UsageError
 
 ENV_FILE_VARIABLE = "SCOREMINER_ENV_FILE"
 NETWORK_ADDRESSES = {
@@ -24,6 +26,9 @@ NETWORK_ADDRESSES = {
     "local": "ws://127.0.0.1:9944",
 }
 PATH_FIELDS = ("wallet_path", "models_dir", "nodes_snapshot", "download_dir")
+# Keys operators keep in the same .env for other tools: never reported as misspelled settings.
+FOREIGN_PREFIXES = ("BT_", "BITTENSOR_", "CUDA_", "NVIDIA_", "YOLO_", "OMP_", "MKL_", "MALLOC_", "PYTORCH_",
+                    "TORCH_", "HF_", "PYTHON", "PM2_", "SCOREMINER_", "WANDB_", "NCCL_", "TZ", "PATH", "HOME", "LANG")
 
 
 def _f(default: Any, meaning: str, allowed: str, **kw: Any) -> Any:
@@ -76,12 +81,17 @@ class Settings(BaseSettings):
     challenge_deadline_s: float = _f(
         240.0, "Longest a validator waits for an answer; challenges that would finish later are refused (503).",
         "10 to 3600 seconds", ge=10, le=3600)
+    chain_timeout_s: float = _f(
+        10.0, "Longest wait for one answer from the chain node; then the saved snapshot is used.",
+        "1 to 120 seconds", ge=1, le=120)
     metagraph_refresh_s: float = _f(600.0, "Seconds between metagraph refreshes.", "10 to 86400", ge=10, le=86400)
     host: str = _f("0.0.0.0", "Address the miner listens on.", "an IP address or host name")
     port: int = _f(7999, "Port the miner listens on.", "1 to 65535", ge=1, le=65535)
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
     _lookup: EnvFileLookup | None = PrivateAttr(default=None)
+    _invalid: dict[str, str] = PrivateAttr(default_factory=dict)
+    _unknown: dict[str, str | None] = PrivateAttr(default_factory=dict)
 
     @field_validator("device")
     @classmethod
@@ -146,8 +156,18 @@ class Settings(BaseSettings):
         return self._lookup or EnvFileLookup(None, "not searched", [])
 
     def source(self, name: str) -> str:
-        """Where a setting's value came from: flag, environment, the .env path, default."""
+        """Where a setting's value came from: flag, --set, environment, the .env path, preset NAME, default."""
         return self._sources.get(name, "default")
+
+    @property
+    def invalid(self) -> dict[str, str]:
+        """Settings whose given value was refused (lenient loads only; they hold their default): name → why."""
+        return dict(self._invalid)
+
+    @property
+    def unknown_env_keys(self) -> dict[str, str | None]:
+        """Keys in the .env that are no setting of ours: key → the closest setting, if any is close."""
+        return dict(self._unknown)
 
     def require_netuid(self) -> int:
         """NETUID, or a ConfigError naming where to set it."""
@@ -158,6 +178,14 @@ class Settings(BaseSettings):
     def rows(self) -> list[tuple[str, str, str]]:
         """(KEY, value with secrets masked, source) for every setting."""
         return [(name.upper(), _show(getattr(self, name)), self.source(name)) for name in type(self).model_fields]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Named values that sit between the defaults and the .env (e.g. `--demo`): anything the operator says wins."""
+
+    name: str
+    values: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -184,7 +212,8 @@ def find_env_file(explicit: Path | None = None, cwd: Path | None = None) -> EnvF
         if given:
             path = (cwd / Path(given).expanduser()).resolve()
             if not path.is_file():
-                raise ConfigError(f"env file {path} (from {how}) does not exist", f"fix the path or drop {how}")
+                error = UsageError if how == "--env-file" else ConfigError
+                raise error(f"env file {path} (from {how}) does not exist", f"fix the path or drop {how}")
             return EnvFileLookup(path, how, [path])
     searched = [directory / ".env" for directory in (cwd, *cwd.parents)]
     for candidate in searched:
@@ -196,24 +225,64 @@ def find_env_file(explicit: Path | None = None, cwd: Path | None = None) -> EnvF
 
 def load_settings(
     env_file: Path | None = None,
-    overrides: dict[str, Any] | None = None,
+    sets: dict[str, Any] | None = None,
     *,
+    flags: dict[str, Any] | None = None,
+    preset: Preset | None = None,
     cwd: Path | None = None,
     use_env_file: bool = True,
+    lenient: bool = False,
 ) -> Settings:
-    """Build the settings once: flags (`overrides`) > environment > .env > defaults."""
-    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    """Build the settings once: flags > `sets` (--set) > environment > .env > preset > defaults.
+
+    A flag or --set value of None means "not said". With `lenient`, invalid values fall back to their
+    default and are listed in `Settings.invalid` instead of raising (the doctor uses this).
+    """
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    sets = {k.lower(): v for k, v in (sets or {}).items() if v is not None}
+    check_keys(sets, "--set")
+    check_keys(flags, "flag")
     lookup = find_env_file(env_file, cwd) if use_env_file else EnvFileLookup(None, "ignored", [])
     file_values = {k.upper(): v for k, v in dotenv_values(lookup.path).items() if v} if lookup.path else {}
-    sources = _sources(overrides, file_values, lookup.path)
+    sources = _sources(flags, sets, file_values, lookup.path, preset)
+    preset_values = {k: v for k, v in (preset.values if preset else {}).items() if sources.get(k, "").startswith("preset")}
+    given = {**preset_values, **sets, **flags}
+    invalid: dict[str, str] = {}
     try:
-        settings = Settings(_env_file=lookup.path, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=lookup.path, **given)  # type: ignore[call-arg]
     except ValidationError as exc:
-        raise ConfigError(_explain(exc, sources)) from None
+        if not lenient:
+            raise ConfigError(_explain(exc, sources)) from None
+        invalid = _invalid_fields(exc, sources)
+        defaults = {name: Settings.model_fields[name].default for name in invalid}
+        settings = Settings(_env_file=lookup.path, **{**given, **defaults})  # type: ignore[call-arg]
     _anchor_paths(settings, sources, lookup, cwd or Path.cwd())
     settings._sources = sources
     settings._lookup = lookup
+    settings._invalid = invalid
+    settings._unknown = {key: closest_setting(key) for key in file_values if _is_unknown(key)}
     return settings
+
+
+def check_keys(values: dict[str, Any], how: str) -> None:
+    """Refuse keys that are no setting (a typo on the command line must not be silently ignored)."""
+    for key in values:
+        if key.lower() not in Settings.model_fields:
+            near = closest_setting(key)
+            hint = f"did you mean {near}?" if near else "see `scoreminer check-env --show-settings` for every key"
+            raise UsageError(f"{how} {key.upper()} is not a setting", hint)
+
+
+def closest_setting(key: str) -> str | None:
+    """The setting name closest to a misspelled key, when one is close."""
+    names = [name.upper() for name in Settings.model_fields]
+    match = difflib.get_close_matches(key.upper(), names, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def pm2_home() -> Path:
+    """Where PM2 keeps its daemon files ($PM2_HOME, else ~/.pm2), as the pm2 command finds them."""
+    return Path(os.environ.get("PM2_HOME") or Path.home() / ".pm2")
 
 
 def configure_ultralytics_environment() -> None:
@@ -223,31 +292,50 @@ def configure_ultralytics_environment() -> None:
     os.environ.setdefault("YOLO_VERBOSE", "false")
 
 
-def _sources(overrides: dict[str, Any], file_values: dict[str, str], path: Path | None) -> dict[str, str]:
+def _sources(flags: dict[str, Any], sets: dict[str, Any], file_values: dict[str, str], path: Path | None,
+             preset: Preset | None) -> dict[str, str]:
     environment = {k.upper() for k, v in os.environ.items() if v}
     sources = {}
     for name in Settings.model_fields:
         key = name.upper()
-        if name in overrides:
+        if name in flags:
             sources[name] = "flag"
+        elif name in sets:
+            sources[name] = "--set"
         elif key in environment:
             sources[name] = "environment"
         elif key in file_values:
             sources[name] = str(path)
+        elif preset and name in preset.values:
+            sources[name] = f"preset {preset.name}"
     return sources
 
 
+def _is_unknown(key: str) -> bool:
+    return key.lower() not in Settings.model_fields and not key.startswith(FOREIGN_PREFIXES)
+
+
+def _invalid_fields(exc: ValidationError, sources: dict[str, str]) -> dict[str, str]:
+    return {str(e["loc"][0]): _explain_one(e, sources) for e in exc.errors() if e["loc"]}
+
+
 def _explain(exc: ValidationError, sources: dict[str, str]) -> str:
-    lines = []
-    for error in exc.errors():
-        name = str(error["loc"][0]) if error["loc"] else "settings"
-        info = Settings.model_fields.get(name)
-        allowed = (info.json_schema_extra or {}).get("allowed", "") if info else ""  # type: ignore[union-attr]
-        where = sources.get(name, "default")
-        where = f"the .env file {where}" if where not in ("flag", "environment", "default") else f"the {where}"
-        reason = error["msg"].removeprefix("Value error, ")
-        lines.append(f"{name.upper()}={error.get('input')!r} from {where} is invalid ({reason}); allowed: {allowed}")
-    return "; ".join(lines)
+    return "; ".join(_explain_one(error, sources) for error in exc.errors())
+
+
+def _explain_one(error: Any, sources: dict[str, str]) -> str:
+    name = str(error["loc"][0]) if error["loc"] else "settings"
+    info = Settings.model_fields.get(name)
+    allowed = (info.json_schema_extra or {}).get("allowed", "") if info else ""  # type: ignore[union-attr]
+    where = sources.get(name, "default")
+    if where == "--set":
+        pass
+    elif where in ("flag", "environment", "default") or where.startswith("preset"):
+        where = f"the {where}"
+    else:
+        where = f"the .env file {where}"
+    reason = error["msg"].removeprefix("Value error, ")
+    return f"{name.upper()}={error.get('input')!r} from {where} is invalid ({reason}); allowed: {allowed}"
 
 
 def _anchor_paths(settings: Settings, sources: dict[str, str], lookup: EnvFileLookup, cwd: Path) -> None:
@@ -258,7 +346,7 @@ def _anchor_paths(settings: Settings, sources: dict[str, str], lookup: EnvFileLo
             continue
         path = Path(getattr(settings, name)).expanduser()
         if not path.is_absolute():
-            from_shell = sources.get(name) in ("flag", "environment")
+            from_shell = sources.get(name, "default") in ("flag", "--set", "environment")
             base = lookup.path.parent if lookup.path and not from_shell else cwd
             path = (base / path).resolve()
         setattr(settings, name, path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from scoreminer.errors import ConfigError
+from scoreminer.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,12 @@ class BenchConfig:
 
 
 def parse_ints(text: str, name: str, low: int = 1, high: int = 4096, multiple: int = 1) -> list[int]:
-    """"1,2,3" → [1, 2, 3]; ConfigError naming the flag and the bad item."""
+    """"1,2,3" → [1, 2, 3]; UsageError naming the flag and the bad item."""
     values = []
     for item in (part.strip() for part in text.split(",")):
         if not item.isdigit() or not low <= int(item) <= high or int(item) % multiple:
             allowed = f"whole numbers {low}–{high}" + (f", multiples of {multiple}" if multiple > 1 else "")
-            raise ConfigError(f"--{name} {text!r}: {item!r} is not allowed", f"use comma-separated {allowed}")
+            raise UsageError(f"--{name} {text!r}: {item!r} is not allowed", f"use comma-separated {allowed}")
         values.append(int(item))
     return sorted(set(values))
 

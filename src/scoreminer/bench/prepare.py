@@ -1,8 +1,12 @@
-"""The benchmark's inputs: the clip (cut, or rendered) and the weights (MODELS_DIR, or stand-ins)."""
+"""The benchmark's inputs: the clip (cut, or rendered) and the weights (MODELS_DIR, or stand-ins).
+
+Everything made here goes into the one work folder the caller owns and removes (`work_folder`)."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import cv2
@@ -12,9 +16,15 @@ from scoreminer.settings import Settings
 from scoreminer.video.info import open_capture
 
 
-def prepare_video(video: Path | None, synthetic: bool, frames: int | None) -> Path:
+@contextmanager
+def work_folder() -> Iterator[Path]:
+    """A temporary folder removed on every way out: success, an error, Ctrl-C (KeyboardInterrupt)."""
+    with tempfile.TemporaryDirectory(prefix="scoreminer-bench-") as folder:
+        yield Path(folder)
+
+
+def prepare_video(video: Path | None, synthetic: bool, frames: int | None, work: Path) -> Path:
     """The clip to measure: rendered with --synthetic, else `video` cut to `frames` if asked."""
-    work = Path(tempfile.mkdtemp(prefix="scoreminer-bench-"))
     if synthetic:
         from scoreminer.demo.render import render_clip
 
@@ -46,12 +56,12 @@ def cut(video: Path, frames: int, out: Path) -> Path:
     return out
 
 
-def prepare_models(settings: Settings, standin: str | None) -> tuple[Path, Path]:
+def prepare_models(settings: Settings, standin: str | None, work: Path) -> tuple[Path, Path]:
     """The weights to measure: MODELS_DIR's, or random-weight stand-ins (same cost as trained ones)."""
     if standin:
         from scoreminer.inference.yolo.standin import SCALES, build_standin_pair
 
         if standin not in SCALES:
             raise ConfigError(f"--standin {standin!r} is not a model scale", f"use one of {', '.join(SCALES)}")
-        return build_standin_pair(Path(tempfile.mkdtemp(prefix="scoreminer-standin-")), standin)
+        return build_standin_pair(work / "standin", standin)
     return settings.player_model_path, settings.pitch_model_path

@@ -76,6 +76,7 @@ def render_clip(path: Path, seed: int = 0, frames: int = 250, fps: float = 25.0,
     """Write an MP4 and return its ground truth: one answer-format entry per frame."""
     match, rng = Match(seed), np.random.default_rng(seed + 2)
     plan = shots(seed, frames / fps, cuts)
+    path.parent.mkdir(parents=True, exist_ok=True)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise VideoError(f"cannot write {path}", "check the folder exists and is writable")

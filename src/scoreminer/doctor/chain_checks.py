@@ -12,7 +12,6 @@ from scoreminer.network.hotkey import load_hotkey
 from scoreminer.network.nodes import MetagraphSnapshot
 from scoreminer.settings import Settings
 
-TIMEOUT_S = 5.0
 SKEW_WARN_S = 30.0
 SKEW_FAIL_S = 120.0
 
@@ -21,7 +20,7 @@ def check_chain(settings: Settings) -> list[Check]:
     """Endpoint reachable, clock skew against the latest block, our hotkey registered and its axon."""
     address = settings.chain_address
     try:
-        with connect(address, timeout=TIMEOUT_S) as substrate:
+        with connect(address, timeout=settings.chain_timeout_s) as substrate:
             head = chain_head(substrate)
             block_ms = block_timestamp_ms(substrate, head.hash)
     except ChainError as exc:
@@ -48,7 +47,7 @@ def registration_checks(settings: Settings) -> list[Check]:
         return [skip("registration", "NETUID not set")]
     try:
         hotkey = load_hotkey(settings.hotkey_path).ss58_address
-        snapshot = fetch_snapshot(settings.chain_address, settings.netuid, timeout=TIMEOUT_S * 4)
+        snapshot = fetch_snapshot(settings.chain_address, settings.netuid, timeout=settings.chain_timeout_s)
     except (HotkeyError, ChainError) as exc:
         return [skip("registration", f"not checked: {exc.problem}")]
     return registration_rows(snapshot, hotkey, settings.port)

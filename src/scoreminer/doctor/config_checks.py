@@ -17,7 +17,20 @@ def check_env_file(lookup: EnvFileLookup, cwd: Path) -> Check:
 
 
 def check_required(settings: Settings) -> Check:
-    """NETUID present (the other settings have defaults and were validated on load)."""
+    """Every value valid (a lenient load lists the invalid ones) and NETUID present."""
+    target = settings.env_lookup.describe_target()
+    if settings.invalid:
+        return fail("settings", "; ".join(settings.invalid.values()), f"correct the values named above in {target}")
     if settings.netuid is None:
-        return fail("settings", "NETUID is missing", f"add NETUID=44 to {settings.env_lookup.describe_target()}")
+        return fail("settings", "NETUID is missing", f"add NETUID=44 to {target}")
     return ok("settings", f"NETUID={settings.netuid} ({settings.source('netuid')}); all values valid")
+
+
+def check_unknown_keys(settings: Settings) -> Check:
+    """Keys in the .env that no setting reads: a typo there silently leaves the default in force."""
+    unknown = settings.unknown_env_keys
+    if not unknown:
+        return ok("env keys", "every key in the .env is a setting" if settings.env_lookup.path else "no .env in use")
+    described = [f"{key} (did you mean {near}?)" if near else key for key, near in unknown.items()]
+    return warn("env keys", f"not settings, ignored: {', '.join(described)}",
+                f"rename or remove them in {settings.env_lookup.path}; every setting is listed in .env.example")

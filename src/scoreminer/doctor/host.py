@@ -8,6 +8,7 @@ import socket
 import tempfile
 
 import httpx
+import psutil
 
 from scoreminer.doctor.report import Check, fail, ok, warn
 from scoreminer.settings import Settings
@@ -37,8 +38,12 @@ def check_device(settings: Settings) -> Check:
     return ok("device", wanted)
 
 
-def check_port(settings: Settings) -> Check:
-    """HOST:PORT can be bound (or is held by a running scoreminer)."""
+def check_port(settings: Settings, held_by_scoreminer_ok: bool = True) -> Check:
+    """HOST:PORT can be bound; when it cannot, name the process holding it.
+
+    The doctor accepts a running scoreminer on the port (PM2 runs it); `serve` does not: a second miner
+    would load and warm both models only to die in the bind.
+    """
     where = f"{settings.host}:{settings.port}"
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
@@ -48,11 +53,31 @@ def check_port(settings: Settings) -> Check:
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 return fail("port", f"cannot bind {where}: {exc.strerror}", "set HOST to an address of this machine")
+            holder = port_holder(settings.port)
             if _scoreminer_answers(settings.port):
-                return ok("port", f"{where} is held by a running scoreminer")
-            return fail("port", f"{where} is in use by another process",
-                        f"stop it (`ss -ltnp 'sport = :{settings.port}'` shows it) or set PORT")
+                found = f"{where} is held by a running scoreminer ({holder})"
+                if held_by_scoreminer_ok:
+                    return ok("port", found)
+                return fail("port", found, "stop that miner first (`pm2 stop <name>` if PM2 runs it) or set PORT")
+            return fail("port", f"{where} is in use by {holder}", "stop that process or set PORT")
     return ok("port", f"{where} is free")
+
+
+def port_holder(port: int) -> str:
+    """`pid N: command line` of the process listening on `port`, as far as this user may see it."""
+    try:
+        listeners = [c for c in psutil.net_connections(kind="inet")
+                     if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port]
+    except (psutil.Error, OSError):
+        listeners = []
+    for conn in listeners:
+        if conn.pid:
+            try:
+                command = " ".join(psutil.Process(conn.pid).cmdline()) or psutil.Process(conn.pid).name()
+            except psutil.Error:
+                command = "?"
+            return f"pid {conn.pid}: {command[:160]}"
+    return "a process this user cannot see (`sudo ss -ltnp` shows it)"
 
 
 def check_disk() -> Check:

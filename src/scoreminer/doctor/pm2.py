@@ -10,9 +10,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 from scoreminer.doctor.report import Check, fail, ok, skip, warn
 from scoreminer.errors import ConfigError
-from scoreminer.settings import find_env_file
+from scoreminer.settings import find_env_file, pm2_home
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,13 @@ class Pm2Process:
 
 
 def check_pm2(pm2: str = "pm2") -> list[Check]:
-    """One row per PM2 process running scoreminer (skip when PM2 is not installed)."""
+    """One row per PM2 process running scoreminer (skipped when PM2 is not installed or not running)."""
     executable = shutil.which(pm2)
     if not executable:
         return [skip("pm2", "pm2 not on PATH")]
+    if not daemon_running():
+        # Any pm2 command, `jlist` included, would start the daemon: a check must not change the machine.
+        return [skip("pm2", f"PM2 not running (no live daemon in {pm2_home()})")]
     try:
         out = subprocess.run([executable, "jlist"], capture_output=True, text=True, timeout=20, check=True).stdout
         entries = json.loads(out[out.index("["):])
@@ -67,6 +72,15 @@ def check_pm2(pm2: str = "pm2") -> list[Check]:
     if not processes:
         return [ok("pm2", f"{len(entries)} PM2 process(es), none runs scoreminer")]
     return [check_process(p) for p in processes]
+
+
+def daemon_running() -> bool:
+    """Is a PM2 daemon alive for this user's PM2_HOME (its pid file names a live process)?"""
+    try:
+        pid = int((pm2_home() / "pm2.pid").read_text().strip())
+    except (OSError, ValueError):
+        return False
+    return psutil.pid_exists(pid)
 
 
 def check_process(proc: Pm2Process) -> Check:

@@ -2,58 +2,75 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from scoreminer.doctor import config_checks, files, host, pm2, python_env
 from scoreminer.doctor.report import Check, DoctorReport, fail, skip
 from scoreminer.errors import ConfigError
-from scoreminer.settings import EnvFileLookup, Settings, find_env_file, load_settings
+from scoreminer.settings import EnvFileLookup, Preset, Settings, find_env_file, load_settings
+
+# The settings each check reads: a check is skipped (not run on a default) when one of them is invalid.
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "hotkey": ("wallet_path", "wallet_name", "hotkey_name"),
+    "models": ("models_dir", "player_model", "pitch_model"),
+    "device": ("device",),
+    "port": ("host", "port"),
+    "disk": ("download_dir",),
+    "chain": ("netuid", "subtensor_network", "subtensor_address", "chain_timeout_s", "wallet_path", "wallet_name",
+              "hotkey_name", "port"),
+}
 
 
 def run_doctor(
     env_file: Path | None = None,
-    overrides: dict[str, Any] | None = None,
+    sets: dict[str, Any] | None = None,
     *,
     offline: bool = False,
     cwd: Path | None = None,
     show_settings: bool = False,
+    preset: Preset | None = None,
 ) -> DoctorReport:
-    """Run all checks; a settings problem becomes a failed row, never an exception."""
+    """Run every check; a broken setting fails its own row and skips only the checks that read it."""
     cwd = (cwd or Path.cwd()).resolve()
     checks: list[Check] = [python_env.check_interpreter(), python_env.check_packages()]
     try:
         lookup = find_env_file(env_file, cwd)
+        use_env_file = True
+        checks.append(config_checks.check_env_file(lookup, cwd))
     except ConfigError as exc:
-        lookup = EnvFileLookup(None, exc.problem, [])
+        lookup, use_env_file = EnvFileLookup(None, exc.problem, []), False
         checks.append(fail("env file", exc.problem, exc.fix))
-        return _report(checks, lookup, None, show_settings)
-    checks.append(config_checks.check_env_file(lookup, cwd))
     try:
-        settings = load_settings(env_file, overrides, cwd=cwd)
-    except ConfigError as exc:
-        checks.append(fail("settings", str(exc), "correct the values named above"))
+        settings = load_settings(env_file if use_env_file else None, sets, cwd=cwd, use_env_file=use_env_file,
+                                 preset=preset, lenient=True)
+    except ConfigError as exc:  # an unknown --set key: nothing below would mean what the operator asked
+        checks.append(fail("settings", str(exc), exc.fix or "correct the command line"))
         return _report(checks, lookup, None, show_settings)
     checks += settings_checks(settings, offline=offline)
     return _report(checks, lookup, settings, show_settings)
 
 
-def settings_checks(settings: Settings, *, offline: bool, include_pm2: bool = True) -> list[Check]:
-    """The checks that need valid settings (serve runs these at start-up)."""
-    checks = [
-        config_checks.check_required(settings),
-        files.check_hotkey(settings),
-        files.check_models(settings),
-        host.check_device(settings),
-        host.check_port(settings),
-        host.check_disk(),
+def settings_checks(settings: Settings, *, offline: bool, include_pm2: bool = True, serving: bool = False) -> list[Check]:
+    """The checks on a loaded settings object (serve runs these at start-up, with `serving`)."""
+    checks = [config_checks.check_required(settings), config_checks.check_unknown_keys(settings)]
+    runs: list[tuple[str, Callable[[], list[Check]]]] = [
+        ("hotkey", lambda: [files.check_hotkey(settings)]),
+        ("models", lambda: [files.check_models(settings)]),
+        ("device", lambda: [host.check_device(settings)]),
+        ("port", lambda: [host.check_port(settings, held_by_scoreminer_ok=not serving)]),
+        ("disk", lambda: [host.check_disk()]),
     ]
     if offline:
-        checks.append(skip("chain", "--offline"))
+        runs.append(("chain", lambda: [skip("chain", "--offline")]))
     else:
         from scoreminer.doctor.chain_checks import check_chain
 
-        checks += check_chain(settings)
+        runs.append(("chain", lambda: check_chain(settings)))
+    for name, run in runs:
+        broken = [key.upper() for key in DEPENDS_ON[name] if key in settings.invalid]
+        checks += [skip(name, f"not checked: {', '.join(broken)} is invalid")] if broken else run()
     return checks + (pm2.check_pm2() if include_pm2 else [])
 
 

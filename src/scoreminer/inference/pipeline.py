@@ -50,7 +50,8 @@ class Pipeline:
     """The models and tracker, run over a video in either mode."""
 
     def __init__(self, detector: Detector, keypoints: KeypointModel, tracker_factory: TrackerFactory,
-                 config: PipelineConfig) -> None:
+                 config: PipelineConfig, device: str = "cpu") -> None:
+        self.device = device  # resolved: `cpu`, `cuda:0`, `mps`, never `auto`
         self.detector = detector
         self.keypoints = keypoints
         self.tracker_factory = tracker_factory

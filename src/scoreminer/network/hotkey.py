@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from substrateinterface import Keypair
@@ -15,7 +17,7 @@ def load_hotkey(path: Path) -> Keypair:
     if not path.is_file():
         raise HotkeyError(
             f"no hotkey file at {path}",
-            "create it with `btcli wallet new_hotkey` or set WALLET_PATH / WALLET_NAME / HOTKEY_NAME",
+            "create it with `scoreminer hotkey new NAME` (or `btcli wallet new_hotkey`) or set WALLET_PATH / WALLET_NAME / HOTKEY_NAME",
         )
     try:
         data = json.loads(path.read_text())
@@ -33,18 +35,42 @@ def load_hotkey(path: Path) -> Keypair:
     return keypair
 
 
-def write_hotkey(path: Path, keypair: Keypair) -> Path:
-    """Write a hotkey file in the bittensor wallet format (tests and throwaway demo keys)."""
+@dataclass(frozen=True)
+class NewHotkey:
+    """A hotkey just written: where, its address, and the mnemonic to back up (shown once)."""
+
+    path: Path
+    ss58_address: str
+    mnemonic: str
+
+
+def write_hotkey(path: Path, keypair: Keypair, mnemonic: str | None = None) -> Path:
+    """Write a hotkey file in the bittensor wallet format (readable by btcli and by load_hotkey)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {
-        "secretSeed": "0x" + seed_hex(keypair),
-        "publicKey": "0x" + keypair.public_key.hex(),
         "accountId": "0x" + keypair.public_key.hex(),
+        "publicKey": "0x" + keypair.public_key.hex(),
+        "privateKey": "0x" + keypair.private_key.hex(),
+        "secretPhrase": mnemonic,
+        "secretSeed": "0x" + seed_hex(keypair),
         "ss58Address": keypair.ss58_address,
     }
-    path.write_text(json.dumps(data))
+    # Created 0600 from the start: the secret is never readable by others, not even for a moment.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps({k: v for k, v in data.items() if v is not None}))
     path.chmod(0o600)
     return path
+
+
+def create_hotkey(path: Path) -> NewHotkey:
+    """A new sr25519 hotkey at `path` from a fresh 12-word mnemonic; HotkeyError if a file is already there."""
+    if path.exists():
+        raise HotkeyError(f"{path} already exists", "pick another name; scoreminer never overwrites a key")
+    mnemonic = Keypair.generate_mnemonic()
+    keypair = Keypair.create_from_mnemonic(mnemonic, ss58_format=42)
+    write_hotkey(path, keypair, mnemonic)
+    return NewHotkey(path, keypair.ss58_address, mnemonic)
 
 
 def seed_hex(keypair: Keypair) -> str:

@@ -57,6 +57,8 @@ def miner_hotkey(base_url: str) -> str:
     """The miner's hotkey as its /health reports it."""
     try:
         return httpx.get(f"{base_url}/health", timeout=10).json()["hotkey"]
+    except httpx.ConnectError:
+        raise _not_listening(base_url) from None
     except (httpx.HTTPError, ValueError, KeyError, TypeError):
         raise ScoreminerError(f"cannot read the miner's hotkey from {base_url}/health", "pass --miner-hotkey") from None
 
@@ -70,6 +72,8 @@ def send_challenge(base_url: str, video_url: str, keypair: Keypair, hotkey: str,
     try:
         with SigningClient(keypair, base_url, timeout=timeout) as client:
             response = client.post("/soccer/challenge", payload, hotkey)
+    except httpx.ConnectError:
+        raise _not_listening(base_url) from None
     except httpx.HTTPError as exc:
         raise ScoreminerError(f"no answer from {base_url} ({type(exc).__name__}: {exc})", "is the miner running? check its URL and port") from None
     seconds = time.perf_counter() - started
@@ -81,3 +85,8 @@ def send_challenge(base_url: str, video_url: str, keypair: Keypair, hotkey: str,
         frames_with_4_keypoints=sum(sum(1 for x, y in f.get("keypoints", []) if x or y) >= 4 for f in frames),
         error=body.get("error"), answer=body if response.status_code == 200 else None,
     )
+
+
+def _not_listening(base_url: str) -> ScoreminerError:
+    return ScoreminerError(f"nothing listening at {base_url}",
+                           "start the miner (`scoreminer serve`) or check the URL's host and port")

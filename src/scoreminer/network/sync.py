@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scoreminer.errors import HotkeyError
+from scoreminer.errors import ChainError, HotkeyError
 from scoreminer.network.fetch import fetch_snapshot
 from scoreminer.network.hotkey import load_hotkey
 from scoreminer.network.nodes import MetagraphSnapshot, Node
-from scoreminer.network.snapshot import save_snapshot
+from scoreminer.network.snapshot import load_snapshot, save_snapshot
 from scoreminer.settings import Settings
 
 
@@ -22,6 +22,7 @@ class SyncResult:
     our_hotkey: str | None
     our_node: Node | None
     port: int
+    fallback: str | None = None  # why the saved snapshot is shown instead of a fresh one
 
     @property
     def axon_matches(self) -> bool:
@@ -33,18 +34,35 @@ class SyncResult:
             "saved_to": str(self.saved_to), "stake_check_uses": self.snapshot.stake_figure,
             "our_hotkey": self.our_hotkey, "registered": self.our_node is not None,
             "our_uid": self.our_node.uid if self.our_node else None, "axon_matches_port": self.axon_matches,
+            "stale": self.fallback is not None, "fallback": self.fallback,
             "nodes": [n.model_dump() for n in self.snapshot.nodes],
         }
 
 
-def sync_metagraph(settings: Settings, netuid: int | None = None, address: str | None = None) -> SyncResult:
-    """Fetch NETUID's nodes from the chain, save them to NODES_SNAPSHOT and find our hotkey."""
-    netuid = netuid if netuid is not None else settings.require_netuid()
-    snapshot = fetch_snapshot(address or settings.chain_address, netuid)
-    saved = save_snapshot(settings.nodes_snapshot, snapshot)
+def sync_metagraph(settings: Settings) -> SyncResult:
+    """Fetch NETUID's nodes from the chain and save them to NODES_SNAPSHOT; on a chain failure, the saved snapshot."""
+    netuid = settings.require_netuid()
+    fallback = None
+    try:
+        snapshot = fetch_snapshot(settings.chain_address, netuid, timeout=settings.chain_timeout_s)
+        save_snapshot(settings.nodes_snapshot, snapshot)
+    except ChainError as exc:
+        snapshot = _saved_for(settings.nodes_snapshot, netuid, exc)
+        fallback = f"{exc.problem}; showing the saved snapshot {settings.nodes_snapshot} ({snapshot.age_s:.0f} s old)"
     try:
         hotkey: str | None = load_hotkey(settings.hotkey_path).ss58_address
     except HotkeyError:
         hotkey = None
     node = snapshot.by_hotkey().get(hotkey) if hotkey else None
-    return SyncResult(snapshot=snapshot, saved_to=saved, our_hotkey=hotkey, our_node=node, port=settings.port)
+    return SyncResult(snapshot=snapshot, saved_to=settings.nodes_snapshot, our_hotkey=hotkey, our_node=node,
+                      port=settings.port, fallback=fallback)
+
+
+def _saved_for(path: Path, netuid: int, cause: ChainError) -> MetagraphSnapshot:
+    try:
+        snapshot = load_snapshot(path)
+    except ChainError:
+        raise cause from None
+    if snapshot.netuid != netuid:
+        raise cause
+    return snapshot

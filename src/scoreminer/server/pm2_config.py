@@ -37,18 +37,29 @@ def ecosystem(env_file: Path | None, name: str = "scoreminer", out: Path | None 
     if env_file is None or not env_file.is_file():
         raise ConfigError("no .env file to point PM2 at", "create one (see .env.example) or pass --env-file /abs/path/.env")
     env_file = env_file.resolve()
+    return _ecosystem(name, ["--env-file", str(env_file), "serve"], env_file.parent,
+                      out or env_file.parent / "ecosystem.config.js", "this .env")
+
+
+def demo_ecosystem(folder: Path, name: str = "scoreminer-demo", out: Path | None = None) -> Ecosystem:
+    """An ecosystem file that runs `serve --demo` with its keys and clip in `folder` (cwd: its parent)."""
+    folder = folder.resolve()
+    return _ecosystem(name, ["serve", "--demo"], folder.parent, out or folder / "ecosystem.config.js", "the demo")
+
+
+def _ecosystem(name: str, args: list[str], cwd: Path, out: Path, what: str) -> Ecosystem:
     python, script = venv_paths()
-    logs = env_file.parent / "logs"
+    logs = cwd / "logs"
     app = {
-        "name": name, "script": str(script), "interpreter": str(python),
-        "args": ["serve", "--env-file", str(env_file)], "cwd": str(env_file.parent),
+        "name": name, "script": str(script), "interpreter": str(python), "args": args, "cwd": str(cwd),
         "autorestart": True, "max_restarts": 50, "min_uptime": "60s", "exp_backoff_restart_delay": 1000,
         "kill_timeout": 15000,
+        # serve logs INFO to stdout and warnings/errors to stderr: two files, the err one worth alerting on
         "out_file": str(logs / f"{name}.out.log"), "error_file": str(logs / f"{name}.err.log"), "time": True,
         "env": {"PYTHONUNBUFFERED": "1", "YOLO_OFFLINE": "1", "YOLO_AUTOINSTALL": "false"},
     }
-    path = (out or env_file.parent / "ecosystem.config.js").absolute()
-    text = "// Written by `scoreminer pm2`: absolute paths to this venv and this .env.\n"
+    path = out.absolute()
+    text = f"// Written by `scoreminer pm2`: absolute paths to this venv and {what}.\n"
     text += "module.exports = " + json.dumps({"apps": [app]}, indent=2) + ";\n"
     return Ecosystem(path, text, f"pm2 start {path}", logs)
 
@@ -56,5 +67,6 @@ def ecosystem(env_file: Path | None, name: str = "scoreminer", out: Path | None 
 def write_ecosystem(eco: Ecosystem) -> Path:
     """Write the file (and create its log folder)."""
     eco.log_dir.mkdir(parents=True, exist_ok=True)
+    eco.path.parent.mkdir(parents=True, exist_ok=True)
     eco.path.write_text(eco.text)
     return eco.path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 
@@ -10,6 +11,7 @@ from scoreminer.doctor.runner import settings_checks
 from scoreminer.errors import ChainError, ModelLoadError, StartupError
 from scoreminer.inference.pipeline import Pipeline
 from scoreminer.network.hotkey import load_hotkey
+from scoreminer.network.fetch import fetch_snapshot
 from scoreminer.network.metagraph import Metagraph
 from scoreminer.network.verify import StakePolicy
 from scoreminer.server.download import Downloader
@@ -17,7 +19,7 @@ from scoreminer.server.queue import ChallengeQueue
 from scoreminer.server.service import MinerService
 from scoreminer.settings import Settings
 
-log = logging.getLogger("scoreminer.startup")
+log = logging.getLogger(__name__)
 PipelineBuilder = Callable[[Settings], Pipeline]
 
 
@@ -38,8 +40,11 @@ def settings_block(settings: Settings, hotkey: str | None = None) -> str:
 
 
 def fatal_checks(settings: Settings, check_port: bool = True) -> list[Check]:
-    """The doctor checks that must pass to serve (the chain is not one: the snapshot covers it)."""
-    checks = settings_checks(settings, offline=True, include_pm2=False)
+    """The doctor checks that must pass to serve (the chain is not one: the snapshot covers it).
+
+    They run before anything heavy: a held port or a missing hotkey refuses in a second, not after model loading.
+    """
+    checks = settings_checks(settings, offline=True, include_pm2=False, serving=True)
     return [c for c in checks if c.status == "fail" and (check_port or c.name != "port")]
 
 
@@ -63,17 +68,20 @@ def start_miner(settings: Settings, build_pipeline: PipelineBuilder | None = Non
     downloader = Downloader(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir)
     policy = StakePolicy(settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys))
     return MinerService(keypair=keypair, pipeline=pipeline, downloader=downloader, metagraph=metagraph,
-                        policy=policy, device=settings.device, refresh_s=settings.metagraph_refresh_s,
+                        policy=policy, device=pipeline.device, refresh_s=settings.metagraph_refresh_s,
                         queue=ChallengeQueue(settings.challenge_deadline_s))
 
 
 def start_metagraph(settings: Settings) -> Metagraph:
     """Snapshot first, chain in the background; neither → refuse unless validators are allow-listed."""
-    graph = Metagraph(settings.chain_address, settings.require_netuid(), settings.nodes_snapshot)
+    fetcher = functools.partial(fetch_snapshot, timeout=settings.chain_timeout_s)
+    graph = Metagraph(settings.chain_address, settings.require_netuid(), settings.nodes_snapshot, fetcher)
     loaded = settings.load_old_nodes and graph.load_saved()
     if loaded:
         log.info("metagraph: %d nodes from %s (%.0f s old)", len(graph.snapshot.nodes), settings.nodes_snapshot, graph.age_s)
     elif settings.refresh_nodes:
+        log.info("connecting to %s … (up to %g s per answer, CHAIN_TIMEOUT_S)", settings.chain_address,
+                 settings.chain_timeout_s)
         try:
             graph.refresh()
             log.info("metagraph: %d nodes from %s", len(graph.snapshot.nodes), settings.chain_address)

@@ -38,7 +38,7 @@ def resolve_device(wanted: str) -> str:
         return "mps" if torch.backends.mps.is_available() else "cpu"
     if wanted.startswith("cuda") and not torch.cuda.is_available():
         raise ModelLoadError(f"DEVICE={wanted} but torch sees no CUDA GPU", "set DEVICE=cpu or fix the GPU driver")
-    return wanted
+    return "cuda:0" if wanted == "cuda" else wanted
 
 
 def load_yolo(path: Path, task: str) -> Any:

@@ -1,0 +1,48 @@
+"""The `--demo` presets: a settings layer between the defaults and the .env (anything the operator says wins)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scoreminer.network.hotkey import load_hotkey, new_keypair, write_hotkey
+from scoreminer.settings import Preset
+
+WEIGHTS = Path(__file__).parent / "weights"
+PLAYER, PITCH = "demo-player.pt", "demo-pitch.pt"
+PLAYER_IMG_SIZE, PITCH_IMG_SIZE = 640, 320  # the sizes the demo models were trained at
+# Measured on held-out clips (docs/demo-models.md): at 0.4 the small pose model keeps half the visible
+# keypoints at 15 px; at 0.5 a third, and almost none on some clips; at 0.3 gross confusions get in.
+DEMO_KEYPOINT_CONFIDENCE = 0.4
+
+
+def demo_models() -> Preset:
+    """The shipped demo weights at the sizes they were trained at (process-video, bench, demo run)."""
+    return Preset("demo", {"models_dir": WEIGHTS, "player_model": PLAYER, "pitch_model": PITCH,
+                           "player_img_size": PLAYER_IMG_SIZE, "pitch_img_size": PITCH_IMG_SIZE,
+                           "keypoint_confidence": DEMO_KEYPOINT_CONFIDENCE})
+
+
+def demo_miner(folder: Path) -> tuple[Preset, Path]:
+    """Demo models, a throwaway miner hotkey and an allow-listed throwaway validator key (returned), no chain."""
+    wallets = folder / "wallets"
+    miner_key = wallets / "demo" / "hotkeys" / "miner"
+    if not miner_key.exists():
+        write_hotkey(miner_key, new_keypair())
+    validator_key = folder / "validator-key"
+    if not validator_key.exists():
+        write_hotkey(validator_key, new_keypair())
+    validator = load_hotkey(validator_key).ss58_address
+    values = {**demo_models().values, "wallet_path": wallets, "wallet_name": "demo", "hotkey_name": "miner",
+              "allowed_validator_hotkeys": validator, "refresh_nodes": False, "load_old_nodes": False,
+              "nodes_snapshot": folder / "nodes.json", "netuid": 0}  # no chain in the demo: any subnet id will do
+    return Preset("demo", values), validator_key
+
+
+def demo_clip(folder: Path, frames: int = 250) -> Path:
+    """The absolute path of `folder`/clip.mp4, rendered (seed 300, 10 s at 25 fps) when it is not there."""
+    from scoreminer.demo.render import render_clip
+
+    clip = (folder / "clip.mp4").resolve()
+    if not clip.is_file():
+        render_clip(clip, seed=300, frames=frames)
+    return clip
