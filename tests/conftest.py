@@ -23,6 +23,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.delenv(ENV_FILE_VARIABLE, raising=False)
+    # Tests run torch unless they ask for an export backend (auto would export with OpenVINO when installed).
+    monkeypatch.setenv("BACKEND", "torch")
     monkeypatch.setenv("YOLO_OFFLINE", "1")
     monkeypatch.setenv("YOLO_AUTOINSTALL", "false")
     work = tmp_path / "cwd"

@@ -88,3 +88,12 @@ def test_unreadable_files_are_one_clear_error(tmp_path, clip, kind):
     with pytest.raises(VideoError, match=str(path)):
         with FrameSource(path) as source:
             list(source)
+
+
+@pytest.mark.parametrize("stride", [2, 3])
+def test_stride_hands_over_only_the_frames_the_models_see_with_their_true_numbers(clip, stride):
+    with FrameSource(clip.path, prefetch=4, stride=stride) as source:
+        numbers = [(n, read_frame_number(frame)) for n, frame in source]
+    assert numbers == [(n, n) for n in range(0, 20, stride)]
+    assert source.report.decoded == 20 and not source.report.truncated  # every frame still counted
+    assert source.decode_s > 0

@@ -367,28 +367,34 @@ def benchmark_cmd(
     reference: Annotated[Path | None, typer.Option("--reference", help="Reference answer.json to judge quality by.")] = None,
     synthetic: Annotated[bool, typer.Option("--synthetic", help="Render a 1280×720 match to measure on.")] = False,
     standin: Annotated[str | None, typer.Option("--standin", help="Random-weight stand-ins of this scale (n…x) instead of MODELS_DIR.")] = None,
+    backend: Annotated[str | None, typer.Option("--backend", help="Runtimes to compare, e.g. torch,openvino,onnx (default: BACKEND).")] = None,
     demo: Demo = False,
     as_json: Json = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write every row to this CSV file.")] = None,
 ) -> None:
     """Measure stride / batch / image size / precision on a video: speed, and the quality each costs."""
-    from scoreminer.bench.grid import build_grid, parse_ints
+    from scoreminer.bench.grid import build_grid, parse_backends, parse_ints
     from scoreminer.bench.prepare import prepare_models, prepare_video, work_folder
     from scoreminer.bench.runner import ModelCache, run_benchmark
+    from scoreminer.inference.yolo import resolve_device
+    from scoreminer.inference.yolo.export import choose_backend
 
     settings = ctx.obj.settings(_demo_preset(demo), device=device)
     sizes = parse_ints(imgsz, "imgsz", 32, 4096, 32) if imgsz else [settings.player_img_size]
     pitch_sizes = (parse_ints(pitch_imgsz, "pitch-imgsz", 32, 4096, 32) if pitch_imgsz
                    else None if imgsz else [settings.pitch_img_size])
     halves = [settings.half] if half is None else [half]
-    grid = build_grid(parse_ints(stride, "stride", 1, 10), parse_ints(batch, "batch", 1, 1024), sizes, pitch_sizes, halves)
+    backends = parse_backends(backend) if backend else [choose_backend(settings.backend, resolve_device(settings.device))]
+    grid = build_grid(parse_ints(stride, "stride", 1, 10), parse_ints(batch, "batch", 1, 1024), sizes, pitch_sizes, halves,
+                      backends)
     expected = json.loads(reference.read_text())["frames"] if reference else None
     _exit_cleanly_on_sigterm()
     with work_folder() as work:
         with err_console.status("preparing the video and models …"):
             clip = prepare_video(video, synthetic, frames, work)
             player, pitch = prepare_models(settings, standin, work)
-            cache = ModelCache(player, pitch, settings.device, settings.detection_confidence, settings.keypoint_mode)
+            cache = ModelCache(player, pitch, settings.device, settings.detection_confidence, settings.keypoint_mode,
+                               settings.threads, None if standin else settings.export_cache)
         with render.bench_progress(err_console, grid) as on_row:
             result = run_benchmark(clip, grid, cache, repeats, budget, min_agreement, expected,
                                    settings.keypoint_confidence, on_row)

@@ -167,10 +167,11 @@ def agreement_line(agreement: Agreement, title: str) -> str:
             f"frames answered {agreement.frames_answered:.0%}")
 
 
-BENCH_COLUMNS = ("config", "median s", "min–max", "fps", "×ref", "750f s", "infer s", "RSS MB", "GPU MB",
-                 "F1", "kp px", "kp rec", "kp est", "drop", "frames")
+BENCH_COLUMNS = ("config", "median s", "min–max", "fps", "×ref", "750f s", "infer s", "decode s", "thr", "flt/f",
+                 "RSS MB", "GPU MB", "F1", "kp px", "kp rec", "kp est", "drop", "frames")
 BENCH_CAPTION = ("s: stride, b: batch, sizes player/pitch; F1: worst class box F1 vs the reference; 750f: projected "
-                 "challenge seconds; kp est: the validator's keypoint score (CLIP steps not run); drop: boxes its rules drop")
+                 "challenge seconds; thr: torch threads; flt/f: minor page faults per frame; kp est: the validator's keypoint "
+                 "score (CLIP steps not run); drop: boxes its rules drop")
 
 
 def bench_cells(result: BenchmarkResult) -> list[list[str]]:
@@ -181,6 +182,7 @@ def bench_cells(result: BenchmarkResult) -> list[list[str]]:
         cells.append([
             row.config.label, f"{row.median_s:.2f}", f"{min(row.wall_s):.2f}–{max(row.wall_s):.2f}", f"{row.fps:.1f}",
             f"{row.speedup:.2f}", f"{row.projected_750_s:.1f}", f"{row.stages['inference']:.2f}",
+            f"{row.stages.get('decode', 0.0):.2f}", str(row.threads or "–"), _num(row.faults_per_frame, 0),
             f"{row.peak_rss_mb:.0f}", "–" if row.peak_gpu_mb is None else f"{row.peak_gpu_mb:.0f}",
             f"{row.agreement_score:.2f}", _num(a.keypoint_error_px, 1), _num(a.keypoint_recall),
             _num(row.keypoint_estimate, 3), "–" if row.boxes_dropped_share is None else f"{row.boxes_dropped_share:.0%}",
@@ -234,12 +236,13 @@ def write_bench_csv(result: BenchmarkResult, path) -> None:
     rows = [r.as_dict() for r in result.rows]
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["label", "median_s", "fps", "speedup", "projected_750_s", "peak_rss_mb", "peak_gpu_mb",
-                         "agreement_score", "keypoint_error_px", "keypoint_recall", "keypoint_estimate",
-                         "boxes_dropped_share", "frames_answered"])
+        writer.writerow(["label", "backend", "median_s", "fps", "speedup", "projected_750_s", "decode_s", "threads",
+                         "faults_per_frame", "peak_rss_mb", "peak_gpu_mb", "agreement_score", "keypoint_error_px",
+                         "keypoint_recall", "keypoint_estimate", "boxes_dropped_share", "frames_answered"])
         for r in rows:
             a = r["agreement"]
-            writer.writerow([r["label"], r["median_s"], r["fps"], r["speedup"], r["projected_750_s"], r["peak_rss_mb"],
+            writer.writerow([r["label"], r["backend"], r["median_s"], r["fps"], r["speedup"], r["projected_750_s"],
+                             r["stages"].get("decode"), r["threads"], r["faults_per_frame"], r["peak_rss_mb"],
                              r["peak_gpu_mb"], r["agreement_score"], a["keypoint_error_px"], a["keypoint_recall"],
                              r["keypoint_estimate"], r["boxes_dropped_share"], a["frames_answered"]])
 

@@ -25,7 +25,7 @@ NETWORK_ADDRESSES = {
     "test": "wss://test.finney.opentensor.ai:443",
     "local": "ws://127.0.0.1:9944",
 }
-PATH_FIELDS = ("wallet_path", "models_dir", "nodes_snapshot", "download_dir")
+PATH_FIELDS = ("wallet_path", "models_dir", "nodes_snapshot", "download_dir", "export_cache_dir")
 # Keys operators keep in the same .env for other tools: never reported as misspelled settings.
 FOREIGN_PREFIXES = ("BT_", "BITTENSOR_", "CUDA_", "NVIDIA_", "YOLO_", "OMP_", "MKL_", "MALLOC_", "PYTORCH_",
                     "TORCH_", "HF_", "PYTHON", "PM2_", "SCOREMINER_", "WANDB_", "NCCL_", "TZ", "PATH", "HOME", "LANG")
@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     )
     device: str = _f("auto", "Torch device for the models.", "auto, cpu, cuda, cuda:N, mps")
     half: bool = _f(False, "Half precision (CUDA only).", "true or false")
+    backend: Literal["auto", "torch", "onnx", "openvino", "tensorrt"] = _f(
+        "auto", "Inference runtime; auto: TensorRT on CUDA (else torch), OpenVINO on CPU (else torch).",
+        "auto, torch, onnx, openvino, tensorrt")
+    torch_threads: int | None = _f(
+        None, "Threads for the forward pass (all cores this process may use when empty).", "1 to 256", ge=1, le=256)
+    export_cache_dir: Path | None = _f(
+        None, "Where exported models are cached (MODELS_DIR/.cache when empty).", "a directory")
     batch_size: int = _f(8, "Frames per model call.", "1 to 1024", ge=1, le=1024)
     img_size: int = _f(1280, "Model input size; default for both models.", "32 to 4096, multiple of 32", ge=32, le=4096)
     player_img_size: int | None = _f(None, "Player model input size (IMG_SIZE when empty).", "32 to 4096, multiple of 32", ge=32, le=4096)
@@ -137,6 +144,15 @@ class Settings(BaseSettings):
     def chain_address(self) -> str:
         """The websocket URL of the chain: SUBTENSOR_ADDRESS, else the named network's."""
         return self.subtensor_address or NETWORK_ADDRESSES[self.subtensor_network]
+
+    @property
+    def threads(self) -> int:
+        """TORCH_THREADS, else every core this process may run on (its CPU affinity, not the machine's count)."""
+        return self.torch_threads or len(os.sched_getaffinity(0))
+
+    @property
+    def export_cache(self) -> Path:
+        return self.export_cache_dir or self.models_dir / ".cache"
 
     @property
     def hotkey_path(self) -> Path:

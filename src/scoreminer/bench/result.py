@@ -24,6 +24,9 @@ class BenchRow:
     speedup: float = 1.0
     keypoint_estimate: float | None = None  # the validator's keypoint score of this row's answer (0..1)
     boxes_dropped_share: float | None = None  # share of boxes the validator's size/scoreboard rules drop
+    faults_per_frame: float | None = None  # minor page faults per frame over the timed runs (allocation churn)
+    threads: int | None = None  # torch threads the row ran with
+    backend: str = "torch"  # the runtime that ran (after any fallback)
 
     @property
     def median_s(self) -> float:
@@ -51,7 +54,8 @@ class BenchRow:
                 "speedup": round(self.speedup, 3), "projected_750_s": round(self.projected_750_s, 2),
                 "stages": self.stages, "peak_rss_mb": round(self.peak_rss_mb, 1), "peak_gpu_mb": self.peak_gpu_mb,
                 "agreement": self.agreement.as_dict(), "agreement_score": self.agreement_score,
-                "keypoint_estimate": self.keypoint_estimate, "boxes_dropped_share": self.boxes_dropped_share}
+                "keypoint_estimate": self.keypoint_estimate, "boxes_dropped_share": self.boxes_dropped_share,
+                "faults_per_frame": self.faults_per_frame, "threads": self.threads, "backend": self.backend}
 
 
 @dataclass

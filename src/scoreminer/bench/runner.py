@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,48 +19,77 @@ RowDone = Callable[[BenchRow], None]
 
 
 class ModelCache:
-    """Loaded weights shared by rows of the same precision (loading per row would dominate)."""
+    """Loaded (and exported) models shared by rows that run them the same way (loading per row would dominate)."""
 
-    def __init__(self, player: Path, pitch: Path, device: str, confidence: float, keypoint_mode: str = "registered") -> None:
+    def __init__(self, player: Path, pitch: Path, device: str, confidence: float, keypoint_mode: str = "registered",
+                 threads: int = 1, export_cache: Path | None = None) -> None:
+        from scoreminer.inference.allocator import keep_freed_memory
         from scoreminer.inference.yolo import resolve_device
 
+        keep_freed_memory()  # as build_pipeline does: every row measures the allocator the miner runs with
         self.player, self.pitch = player, pitch
         self.device = resolve_device(device)
         self.confidence = confidence
         self.keypoint_mode = keypoint_mode
-        self._models: dict[tuple[str, bool], Any] = {}
+        self.threads = threads
+        self.export_cache = export_cache or player.parent / ".cache"
+        self._models: dict[tuple, tuple[Any, str]] = {}
 
     def pipeline(self, config: BenchConfig, keypoint_confidence: float) -> Pipeline:
         from scoreminer.inference.yolo import ByteTrackTracker, YoloDetector, YoloKeypoints
-        from scoreminer.inference.yolo.loader import RunOptions, load_yolo
+        from scoreminer.inference.yolo.export import load_model
+        from scoreminer.inference.yolo.loader import RunOptions
 
         half = config.half and self.device.startswith("cuda")
         batch = 1 if config.reference else config.batch
 
-        def model(path: Path, task: str) -> Any:
-            key = (str(path), half)
+        def model(path: Path, task: str, options: RunOptions) -> tuple[Any, str]:
+            # torch models are shared across sizes and batches; an export is made for exactly one of each
+            key = (str(path), half, config.backend) + (() if config.backend == "torch" else (options.imgsz, batch))
             if key not in self._models:
-                self._models[key] = load_yolo(path, task)
+                self._models[key] = load_model(path, task, config.backend, options, self.export_cache)
             return self._models[key]
 
-        detector = YoloDetector(self.player, RunOptions(self.device, half, config.imgsz, batch, self.confidence),
-                                model(self.player, "detect"))
-        keypoints = YoloKeypoints(self.pitch, RunOptions(self.device, half, config.pitch_imgsz, batch, self.confidence),
-                                  model(self.pitch, "pose"))
+        player_options = RunOptions(self.device, half, config.imgsz, batch, self.confidence)
+        pitch_options = RunOptions(self.device, half, config.pitch_imgsz, batch, self.confidence)
+        player, player_backend = model(self.player, "detect", player_options)
+        pitch, pitch_backend = model(self.pitch, "pose", pitch_options)
+        used = player_backend if player_backend == pitch_backend else f"{player_backend}/{pitch_backend}"
         stride = 1 if config.reference else config.stride
-        return Pipeline(detector, keypoints, ByteTrackTracker,
-                        PipelineConfig(stride=stride, batch_size=batch, keypoint_confidence=keypoint_confidence,
-                                       keypoint_mode=self.keypoint_mode))
+        return Pipeline(YoloDetector(self.player, player_options, player), YoloKeypoints(self.pitch, pitch_options, pitch),
+                        ByteTrackTracker, PipelineConfig(stride=stride, batch_size=batch,
+                                                         keypoint_confidence=keypoint_confidence,
+                                                         keypoint_mode=self.keypoint_mode), self.device, used)
+
+    def threads_for(self, config: BenchConfig) -> int:
+        """The reference row keeps the thread count importing ultralytics leaves (the stock miner's); others TORCH_THREADS."""
+        from scoreminer.inference.yolo.loader import ULTRALYTICS_THREADS
+
+        return ULTRALYTICS_THREADS if config.reference else self.threads
 
 
-def measure(pipeline: Pipeline, video: Path, config: BenchConfig, repeats: int) -> tuple[list[PipelineOutput], float, float | None]:
-    """A warm-up run, then `repeats` timed runs; peak RSS and (CUDA) peak GPU memory."""
+@dataclass(frozen=True)
+class Measured:
+    outputs: list[PipelineOutput]
+    peak_rss_mb: float
+    peak_gpu_mb: float | None
+    faults_per_frame: float
+
+
+def measure(pipeline: Pipeline, video: Path, config: BenchConfig, repeats: int, threads: int) -> Measured:
+    """A warm-up run, then `repeats` timed runs at `threads`: peak RSS, (CUDA) peak GPU memory, page faults per frame."""
+    from scoreminer.inference.allocator import minor_faults
+    from scoreminer.inference.yolo import set_threads
+
     run = pipeline.run_reference if config.reference else pipeline.run
+    set_threads(threads)
     run(video)
     gpu = _gpu_reset()
+    faults = minor_faults()
     with peak_rss() as memory:
         outputs = [run(video) for _ in range(repeats)]
-    return outputs, memory.peak_rss_mb, _gpu_peak() if gpu else None
+    frames = sum(len(o.answers) for o in outputs) or 1
+    return Measured(outputs, memory.peak_rss_mb, _gpu_peak() if gpu else None, (minor_faults() - faults) / frames)
 
 
 def run_benchmark(video: Path, grid: list[BenchConfig], cache: ModelCache, repeats: int, budget_s: float,
@@ -69,14 +99,18 @@ def run_benchmark(video: Path, grid: list[BenchConfig], cache: ModelCache, repea
     result = BenchmarkResult(str(video), cache.device, budget_s, min_agreement)
     evidence = read_evidence(video)  # what the validator reads from the clip, once for every row
     for config in grid:
-        outputs, rss, gpu = measure(cache.pipeline(config, keypoint_confidence), video, config, repeats)
+        pipeline = cache.pipeline(config, keypoint_confidence)
+        threads = cache.threads_for(config)
+        measured = measure(pipeline, video, config, repeats, threads)
+        outputs, rss, gpu = measured.outputs, measured.peak_rss_mb, measured.peak_gpu_mb
         answers = outputs[-1].answers
         reference_answer = reference_answer if reference_answer is not None else answers
         stages = {k: round(statistics.median(o.timings.as_dict()[k] for o in outputs), 4) for k in outputs[0].timings.as_dict()}
         scored = estimate(answers, evidence)
         row = BenchRow(config, len(answers), [round(o.timings.total, 4) for o in outputs], stages, rss, gpu,
                        compare(answers, reference_answer), keypoint_estimate=round(scored.keypoint_score, 4),
-                       boxes_dropped_share=round(scored.boxes.dropped_share, 4))
+                       boxes_dropped_share=round(scored.boxes.dropped_share, 4),
+                       faults_per_frame=round(measured.faults_per_frame, 1), threads=threads, backend=pipeline.backend)
         base = result.rows[0].median_s if result.rows else row.median_s
         row = BenchRow(**{**row.__dict__, "speedup": base / row.median_s if row.median_s else 0.0})
         result.rows.append(row)

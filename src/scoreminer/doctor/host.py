@@ -10,7 +10,8 @@ import tempfile
 import httpx
 import psutil
 
-from scoreminer.doctor.report import Check, fail, ok, warn
+from scoreminer.doctor.report import Check, fail, ok, skip, warn
+from scoreminer.errors import ScoreminerError
 from scoreminer.settings import Settings
 
 MIN_FREE_BYTES = 512 * 2**20
@@ -36,6 +37,24 @@ def check_device(settings: Settings) -> Check:
     if wanted == "auto":
         return warn("device", "auto → cpu: no GPU visible; challenges will be slow", "run the miner on a CUDA machine")
     return ok("device", wanted)
+
+
+def check_backend(settings: Settings) -> Check:
+    """Which export backends are installed and which one BACKEND resolves to on this device."""
+    from scoreminer.inference.yolo.export import BACKENDS, EXTRA, backend_version, choose_backend, installed
+    from scoreminer.inference.yolo.loader import resolve_device
+
+    try:
+        device = resolve_device(settings.device)
+    except ScoreminerError:
+        return skip("backend", "no usable DEVICE (see the device row)")
+    chosen = choose_backend(settings.backend, device)
+    present = [f"{b} {backend_version(b)}" for b in BACKENDS if installed(b)]
+    found = f"BACKEND={settings.backend} → {chosen} on {device}; installed: {', '.join(present)}; " \
+            f"{settings.threads} torch threads"
+    if not installed(chosen):
+        return warn("backend", found, f"pip install 'scoreminer[{EXTRA[chosen]}]' (until then torch is used)")
+    return ok("backend", found)
 
 
 def check_port(settings: Settings, held_by_scoreminer_ok: bool = True) -> Check:

@@ -16,6 +16,7 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "hotkey": ("wallet_path", "wallet_name", "hotkey_name"),
     "models": ("models_dir", "player_model", "pitch_model"),
     "device": ("device",),
+    "backend": ("device", "backend", "torch_threads"),
     "port": ("host", "port"),
     "disk": ("download_dir",),
     "chain": ("netuid", "subtensor_network", "subtensor_address", "chain_timeout_s", "wallet_path", "wallet_name",
@@ -59,6 +60,7 @@ def settings_checks(settings: Settings, *, offline: bool, include_pm2: bool = Tr
         ("hotkey", lambda: [files.check_hotkey(settings)]),
         ("models", lambda: [files.check_models(settings)]),
         ("device", lambda: [host.check_device(settings)]),
+        ("backend", lambda: [host.check_backend(settings)]),
         ("port", lambda: [host.check_port(settings, held_by_scoreminer_ok=not serving)]),
         ("disk", lambda: [host.check_disk()]),
     ]

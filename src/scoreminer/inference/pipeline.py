@@ -50,8 +50,9 @@ class Pipeline:
     """The models and tracker, run over a video in either mode."""
 
     def __init__(self, detector: Detector, keypoints: KeypointModel, tracker_factory: TrackerFactory,
-                 config: PipelineConfig, device: str = "cpu") -> None:
+                 config: PipelineConfig, device: str = "cpu", backend: str = "torch") -> None:
         self.device = device  # resolved: `cpu`, `cuda:0`, `mps`, never `auto`
+        self.backend = backend  # the runtime in use (after any fallback), e.g. `openvino`
         self.detector = detector
         self.keypoints = keypoints
         self.tracker_factory = tracker_factory
@@ -60,7 +61,8 @@ class Pipeline:
     def run(self, path: Path, progress: Progress | None = None) -> PipelineOutput:
         """Decode on a thread, infer in batches, track and serialise on a third thread."""
         timings, started = StageTimings(), time.perf_counter()
-        with FrameSource(path, self.config.prefetch) as source, ThreadPoolExecutor(1, "postprocess") as pool:
+        with FrameSource(path, self.config.prefetch, stride=self.config.stride) as source, \
+                ThreadPoolExecutor(1, "postprocess") as pool:
             post = self._post(source.info, timings)
             pending: list[Future] = []
             for numbers, frames in self._batches(source):
@@ -73,6 +75,7 @@ class Pipeline:
             post.finish(source.report.decoded)
             _report(progress, source.report.decoded)
             timings.decode_wait = source.wait_s
+            timings.decode = source.decode_s
             report = source.report
         timings.total = time.perf_counter() - started
         return PipelineOutput("pipelined", source.info, post.results, post.answers, timings, report)
@@ -85,7 +88,7 @@ class Pipeline:
         count = 0
         try:
             while True:
-                with timed(timings, "decode_wait"):
+                with timed(timings, "decode_wait"), timed(timings, "decode"):
                     ok, frame = capture.read()
                 if not ok:
                     break

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 class StageTimings:
     """Seconds spent per stage; stages overlap in the pipelined mode, so they may sum past `total`."""
 
-    decode_wait: float = 0.0
+    decode_wait: float = 0.0  # the consumer blocked on the decoder
+    decode: float = 0.0  # the decoder thread's own work (grab and, for frames the models see, retrieve)
     inference: float = 0.0
     tracking: float = 0.0
     serialisation: float = 0.0

@@ -95,7 +95,7 @@ class MinerService:
         stale = bool(self.metagraph and (age is None or age > 3 * self.refresh_s or self.metagraph.last_error))
         return {
             "service": "scoreminer", "status": "degraded" if stale else "ok", "hotkey": self.hotkey,
-            "models_loaded": True, "device": self.device, "busy": self.queue.busy,
+            "models_loaded": True, "device": self.device, "backend": self.pipeline.backend, "busy": self.queue.busy,
             "queue": self.queue.status(),
             "metagraph": {"nodes": len(graph.nodes) if graph else 0, "block": graph.block if graph else None,
                           "age_s": round(age, 1) if age is not None else None, "stale": stale,

@@ -15,6 +15,7 @@ configure_ultralytics_environment()
 
 import torch  # noqa: E402  (after the offline switches)
 from ultralytics import YOLO  # noqa: E402
+from ultralytics.utils import NUM_THREADS as ULTRALYTICS_THREADS  # noqa: E402  (what its import leaves: cores − 1)
 
 HOW_TO_GET = "copy it from the Score Vision miner's data folder into MODELS_DIR (or set MODELS_DIR / PLAYER_MODEL / PITCH_MODEL)"
 
@@ -39,6 +40,13 @@ def resolve_device(wanted: str) -> str:
     if wanted.startswith("cuda") and not torch.cuda.is_available():
         raise ModelLoadError(f"DEVICE={wanted} but torch sees no CUDA GPU", "set DEVICE=cpu or fix the GPU driver")
     return "cuda:0" if wanted == "cuda" else wanted
+
+
+def set_threads(threads: int) -> int:
+    """Threads for torch's forward pass, set after ultralytics' import (which leaves cores − 1); returns the old count."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    return before
 
 
 def load_yolo(path: Path, task: str) -> Any:
