@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from scoreminer.demo.render import render_clip
 from scoreminer.demo.presets import demo_models
+from scoreminer.demo.render import render_clip
 from scoreminer.inference.factory import build_pipeline
 from scoreminer.inference.registration import Registrar, register
 from scoreminer.settings import load_settings
@@ -23,8 +23,7 @@ from scoreminer.settings import load_settings
 def main() -> None:
     clip = Path(tempfile.mkdtemp(prefix="bench-registration-")) / "clip.mp4"
     render_clip(clip, seed=300, frames=250)
-    settings = load_settings(preset=demo_models(), flags={"device": "cpu", "keypoint_mode": "raw"},
-                             use_env_file=False)
+    settings = load_settings(preset=demo_models(), flags={"device": "cpu", "keypoint_mode": "raw"}, use_env_file=False)
     frames = build_pipeline(settings).run(clip).frames
     width, height, confidence = 1280, 720, settings.keypoint_confidence
     per_call, per_frame_apply, trusted = [], [], 0

@@ -37,7 +37,8 @@ def main() -> None:
         return round(statistics.mean(values), 4) if values else None
 
     summary = {
-        "frames_per_clip": args.frames, "seeds": [r.seed for r in results],
+        "frames_per_clip": args.frames,
+        "seeds": [r.seed for r in results],
         "f1": {c: mean(r.agreement.f1[c] for r in results) for c in ("player", "goalkeeper", "referee", "ball")},
         "keypoint_error_px": mean(r.agreement.keypoint_error_px for r in results),
         "keypoint_recall": mean(r.agreement.keypoint_recall for r in results),

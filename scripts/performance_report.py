@@ -18,54 +18,51 @@ from pathlib import Path
 
 from scoreminer.bench.grid import build_grid, parse_ints
 from scoreminer.bench.machine import describe_machine
+from scoreminer.bench.report import markdown_table
 from scoreminer.bench.runner import ModelCache, run_benchmark
-from scoreminer.demo.render import render_clip
 from scoreminer.demo.presets import PITCH, PLAYER, WEIGHTS
+from scoreminer.demo.render import render_clip
 from scoreminer.inference.yolo.standin import build_standin_pair
 
 ROOT = Path(__file__).parents[1]
 
 
-def table(result) -> list[str]:
-    lines = ["| config | median s | min–max | fps | × ref | 750-frame s | inference s | decode wait s | RSS MB | "
-             "GPU MB | player F1 | worst F1 | kp err px | kp recall | frames |", "|" + "---|" * 15]
-    for r in result.rows:
-        a = r.agreement
-        kp = "–" if a.keypoint_error_px is None else f"{a.keypoint_error_px:.1f}"
-        rec = "–" if a.keypoint_recall is None else f"{a.keypoint_recall:.2f}"
-        player = "–" if a.f1["player"] is None else f"{a.f1['player']:.2f}"
-        lines.append(f"| {r.config.label} | {r.median_s:.2f} | {min(r.wall_s):.2f}–{max(r.wall_s):.2f} | {r.fps:.1f} | "
-                     f"{r.speedup:.2f} | {r.projected_750_s:.1f} | {r.stages['inference']:.2f} | "
-                     f"{r.stages['decode_wait']:.2f} | {r.peak_rss_mb:.0f} | {r.peak_gpu_mb or '–'} | "
-                     f"{player} | {r.agreement_score:.2f} | {kp} | {rec} | {a.frames_answered:.0%} |")
-    return lines
-
-
 def heading(args: argparse.Namespace, elapsed: float) -> list[str]:
     """The section title and the paragraph that says what was measured, on what, and against what."""
-    when = f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} on {describe_machine(args.device)}; {args.frames}-frame " \
-           f"1280×720 rendered match; median of {args.repeats} runs after a warm-up; {elapsed:.0f} s in all."
+    when = (
+        f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} on {describe_machine(args.device)}; {args.frames}-frame "
+        f"1280×720 rendered match; median of {args.repeats} runs after a warm-up; {elapsed:.0f} s in all."
+    )
     if args.models == "demo":
-        return [f"## {args.device.upper()}: shipped demo models, judged against the ground truth", "",
-                f"{when} The demo weights (trained on rendered frames, see docs/demo-models.md) answer a held-out "
-                "clip at keypoint confidence 0.5; every row is compared with the renderer's exact truth, so the quality "
-                "columns are absolute accuracy and the drop from row to row is what that speed trick costs."]
-    return [f"## {args.device.upper()}: stand-in models, scale `{args.scale}`", "",
-            f"{when} Random-weight stand-ins built from ultralytics' yolov8 configs at scale `{args.scale}` cost "
-            "what trained weights of the same architecture cost. Quality is judged against the reference row's own "
-            "answer, so it measures what each speed trick changes, not absolute accuracy."]
+        return [
+            f"## {args.device.upper()}: shipped demo models, judged against the ground truth",
+            "",
+            f"{when} The demo weights (trained on rendered frames, see docs/demo-models.md) answer a held-out "
+            "clip at keypoint confidence 0.5; every row is compared with the renderer's exact truth, so the quality "
+            "columns are absolute accuracy and the drop from row to row is what that speed trick costs.",
+        ]
+    return [
+        f"## {args.device.upper()}: stand-in models, scale `{args.scale}`",
+        "",
+        f"{when} Random-weight stand-ins built from ultralytics' yolov8 configs at scale `{args.scale}` cost "
+        "what trained weights of the same architecture cost. Quality is judged against the reference row's own "
+        "answer, so it measures what each speed trick changes, not absolute accuracy.",
+    ]
 
 
 def verdict(result, models: str) -> str:
     """The benchmark's pick; against the truth, what the fastest row costs instead (demo minority classes are weak)."""
     if models == "demo":
         ref, fast = result.rows[0], max(result.rows, key=lambda r: r.speedup)
-        return (f"Against the truth: the fastest row `{fast.config.label}` (×{fast.speedup:.2f}) moves player F1 from "
-                f"{ref.agreement.f1['player']} to {fast.agreement.f1['player']} and keypoint error from "
-                f"{ref.agreement.keypoint_error_px} to {fast.agreement.keypoint_error_px} px.")
+        return (
+            f"Against the truth: the fastest row `{fast.config.label}` (×{fast.speedup:.2f}) moves player F1 from "
+            f"{ref.agreement.f1['player']} to {fast.agreement.f1['player']} and keypoint error from "
+            f"{ref.agreement.keypoint_error_px} to {fast.agreement.keypoint_error_px} px."
+        )
     best = result.best()
     return "Verdict (budget 15 s per 750 frames, worst F1 ≥ 0.9): " + (
-        f"`{best.config.label}`, {best.projected_750_s:.1f} s, ×{best.speedup:.2f}." if best else "no row fits.")
+        f"`{best.config.label}`, {best.projected_750_s:.1f} s, ×{best.speedup:.2f}." if best else "no row fits."
+    )
 
 
 def main() -> None:
@@ -89,18 +86,34 @@ def main() -> None:
     else:
         (player, pitch), reference = build_standin_pair(work / "models", args.scale), None
     pitch_sizes = parse_ints(args.pitch_imgsz, "pitch-imgsz", 32, 4096, 32) if args.pitch_imgsz else None
-    grid = build_grid(parse_ints(args.stride, "stride"), parse_ints(args.batch, "batch"),
-                      parse_ints(args.imgsz, "imgsz", 32, 4096, 32), pitch_sizes, [False])
+    grid = build_grid(
+        parse_ints(args.stride, "stride"),
+        parse_ints(args.batch, "batch"),
+        parse_ints(args.imgsz, "imgsz", 32, 4096, 32),
+        pitch_sizes,
+        [False],
+    )
     started = time.time()
-    result = run_benchmark(clip, grid, ModelCache(player, pitch, args.device, 0.25), args.repeats, 15.0, 0.9,
-                           reference_answer=reference,
-                           on_row=lambda r: print(f"{r.config.label}: {r.median_s:.2f} s ×{r.speedup:.2f}", flush=True))
-    lines = [*heading(args, time.time() - started), "", *table(result), "", verdict(result, args.models), ""]
+    result = run_benchmark(
+        clip,
+        grid,
+        ModelCache(player, pitch, args.device, 0.25),
+        args.repeats,
+        15.0,
+        0.9,
+        reference_answer=reference,
+        on_row=lambda r: print(f"{r.config.label}: {r.median_s:.2f} s ×{r.speedup:.2f}", flush=True),
+    )
+    lines = [*heading(args, time.time() - started), "", *markdown_table(result), "", verdict(result, args.models), ""]
     args.out.parent.mkdir(exist_ok=True)
     previous = args.out.read_text() if args.out.exists() else "# Performance\n"
     section = "\n".join(lines)
     pattern = re.compile(re.escape(lines[0]) + r"\n.*?(?=\n## |\Z)", re.S)
-    updated = pattern.sub(lambda m: section.rstrip(), previous) if pattern.search(previous) else previous.rstrip() + "\n\n" + section
+    updated = (
+        pattern.sub(lambda m: section.rstrip(), previous)
+        if pattern.search(previous)
+        else previous.rstrip() + "\n\n" + section
+    )
     args.out.write_text(updated.rstrip() + "\n")
     print("\n".join(lines))
 

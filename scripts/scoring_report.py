@@ -13,8 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scoreminer.demo.render import render_clip
 from scoreminer.demo.presets import demo_models
+from scoreminer.demo.render import render_clip
 from scoreminer.inference.factory import build_pipeline
 from scoreminer.scoring.estimate import estimate, read_evidence
 from scoreminer.settings import load_settings
@@ -32,7 +32,10 @@ def run(clip: Path, evidence, **overrides) -> tuple[float, float, float, float]:
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="scoring-report-"))
-    print(f"machine: {platform.processor() or platform.machine()}, python {sys.version.split()[0]}; {FRAMES} frames 1280×720\n")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, python {sys.version.split()[0]}; "
+        f"{FRAMES} frames 1280×720\n"
+    )
     clips = {}
     for seed in (300, 301):
         clip = folder / f"seed{seed}.mp4"

@@ -22,9 +22,12 @@ def default_text(name: str) -> str:
 
 
 def env_example() -> str:
-    lines = ["# scoreminer settings. Copy to .env next to where you run the miner, or pass --env-file.",
-             "# Precedence: command-line flag > process environment > this file > default.",
-             "# Relative paths here are relative to this file's folder.", ""]
+    lines = [
+        "# scoreminer settings. Copy to .env next to where you run the miner, or pass --env-file.",
+        "# Precedence: command-line flag > process environment > this file > default.",
+        "# Relative paths here are relative to this file's folder.",
+        "",
+    ]
     for name, info in Settings.model_fields.items():
         value = "44" if name == "netuid" else "" if name in DERIVED else default_text(name)
         lines += [f"# {info.description} Allowed: {info.json_schema_extra['allowed']}.", f"{name.upper()}={value}", ""]
@@ -34,7 +37,9 @@ def env_example() -> str:
 def readme_table() -> str:
     rows = ["| setting | default | meaning | allowed |", "|---|---|---|---|"]
     for name, info in Settings.model_fields.items():
-        rows.append(f"| `{name.upper()}` | `{default_text(name)}` | {info.description} | {info.json_schema_extra['allowed']} |")
+        rows.append(
+            f"| `{name.upper()}` | `{default_text(name)}` | {info.description} | {info.json_schema_extra['allowed']} |"
+        )
     return "\n".join(rows)
 
 
@@ -44,13 +49,17 @@ def pm2_example() -> str:
         env = Path(folder) / ".env"
         env.write_text("NETUID=44\n")
         script = Path(sys.executable).parent / "scoreminer"
-        printed = subprocess.run([str(script), "pm2", "--env-file", str(env)], capture_output=True, text=True,
-                                 check=True).stdout
+        printed = subprocess.run(
+            [str(script), "pm2", "--env-file", str(env)], capture_output=True, text=True, check=True
+        ).stdout
         written = (Path(folder) / "ecosystem.config.js").read_text()
     venv = str(Path(sys.executable).parent.parent)
     text = f"```console\n$ scoreminer pm2 --env-file /home/you/miner/.env\n{printed}```\n\n```js\n{written}```"
-    return text.replace(str(Path(folder).resolve()), "/home/you/miner").replace(folder, "/home/you/miner") \
+    return (
+        text.replace(str(Path(folder).resolve()), "/home/you/miner")
+        .replace(folder, "/home/you/miner")
         .replace(venv, "/home/you/scoreminer/.venv")
+    )
 
 
 def replace_block(text: str, name: str, body: str) -> str:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from scoreminer.demo.dataset import DatasetSpec, export
-from scoreminer.demo.training import install, train
+from scoreminer.inference.yolo.training import install, train
 
 WEIGHTS = Path(__file__).parents[1] / "src" / "scoreminer" / "demo" / "weights"
 
@@ -32,7 +32,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/demo-train"))
     parser.add_argument("--only", choices=["detect", "pose"], default=None)
     parser.add_argument("--train-seeds", default="100-111", help="first-last rendered match seeds to train on")
-    parser.add_argument("--start", type=Path, default=None, help="with --only: fine-tune these weights instead of random ones")
+    parser.add_argument(
+        "--start", type=Path, default=None, help="with --only: fine-tune these weights instead of random ones"
+    )
     args = parser.parse_args()
     started = time.time()
     data_dir = args.work / "data"
@@ -44,7 +46,9 @@ def main() -> None:
         if args.only and task != args.only:
             continue
         t0 = time.time()
-        best = train(task, data_dir / f"{task}.yaml", args.work, args.epochs, args.imgsz, args.scale, args.batch, args.start)
+        best = train(
+            task, data_dir / f"{task}.yaml", args.work, args.epochs, args.imgsz, args.scale, args.batch, args.start
+        )
         install(best, WEIGHTS / name)
         timings[f"{task}_train_s"] = round(time.time() - t0)
     print(json.dumps({"epochs": args.epochs, "imgsz": args.imgsz, "scale": args.scale, **timings}))

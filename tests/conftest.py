@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scoreminer.network.hotkey import new_keypair, write_hotkey
+from scoreminer.network.auth.hotkey import new_keypair, write_hotkey
 from scoreminer.settings import ENV_FILE_VARIABLE, Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -38,8 +38,12 @@ def wallet(tmp_path: Path) -> dict:
     keypair = new_keypair()
     root = tmp_path / "wallets"
     path = write_hotkey(root / "miner" / "hotkeys" / "hot", keypair)
-    return {"root": root, "path": path, "keypair": keypair,
-            "env": {"WALLET_PATH": str(root), "WALLET_NAME": "miner", "HOTKEY_NAME": "hot"}}
+    return {
+        "root": root,
+        "path": path,
+        "keypair": keypair,
+        "env": {"WALLET_PATH": str(root), "WALLET_NAME": "miner", "HOTKEY_NAME": "hot"},
+    }
 
 
 @pytest.fixture
@@ -54,8 +58,6 @@ def write_env(path: Path, values: dict[str, object]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
     return path
-
-
 
 
 @pytest.fixture(scope="session")
@@ -80,11 +82,18 @@ def pm2(tmp_path_factory):
     if not shutil.which("npm"):
         pytest.skip("npm is not installed: cannot install pm2")
     root = tmp_path_factory.mktemp("pm2")
-    install = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(root), "pm2"],
-                             capture_output=True, text=True, timeout=300)
+    install = subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(root), "pm2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if install.returncode:
         pytest.skip(f"npm install pm2 failed: {install.stderr[-300:]}")
-    env = {**os.environ, "PM2_HOME": str(root / "home"),
-           "PATH": f"{root / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PM2_HOME": str(root / "home"),
+        "PATH": f"{root / 'node_modules' / '.bin'}:{os.environ['PATH']}",
+    }
     yield env
     subprocess.run(["pm2", "kill"], env=env, capture_output=True, timeout=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from scoreminer.inference.types import Detections
-from scoreminer.video.synthetic import SyntheticClip, read_frame_number
+from synthetic_video import SyntheticClip, read_frame_number
 
 
 class FakeDetector:

@@ -26,7 +26,7 @@ class MediaServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 server.requests[self.path] += 1
                 try:
                     server.route(self)

@@ -42,8 +42,9 @@ def miner_process(env_file: Path, log: Path, timeout: float = 120):
     """Start `scoreminer serve --env-file`, wait for /health, yield (url, Popen); terminate after."""
     url = f"http://127.0.0.1:{env_value(env_file, 'PORT')}"
     with open(log, "w") as out:
-        process = subprocess.Popen([str(SCRIPT), "serve", "--env-file", str(env_file)], stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(SCRIPT), "serve", "--env-file", str(env_file)], stdout=out, stderr=subprocess.STDOUT
+        )
         try:
             wait_for_health(url, process, log, timeout)
             yield url, process

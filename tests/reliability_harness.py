@@ -10,11 +10,11 @@ import httpx
 from chain_data import neuron, neurons_handler
 from chain_stub import ChainStub
 from media_server import MediaServer
+from scoreminer.network.auth.hotkey import new_keypair, write_hotkey
 from scoreminer.network.client import SigningClient
-from scoreminer.network.hotkey import new_keypair, write_hotkey
 from scoreminer.server.download import TEMP_PREFIX
-from scoreminer.video.synthetic import write_synthetic_clip
 from server_harness import miner_env, running_miner
+from synthetic_video import write_synthetic_clip
 
 GOOD_FRAMES = 20
 
@@ -33,7 +33,10 @@ class Counting:
 def make_wallet(root: Path) -> dict:
     keypair = new_keypair()
     write_hotkey(root / "wallets" / "miner" / "hotkeys" / "hot", keypair)
-    return {"keypair": keypair, "env": {"WALLET_PATH": str(root / "wallets"), "WALLET_NAME": "miner", "HOTKEY_NAME": "hot"}}
+    return {
+        "keypair": keypair,
+        "env": {"WALLET_PATH": str(root / "wallets"), "WALLET_NAME": "miner", "HOTKEY_NAME": "hot"},
+    }
 
 
 @contextmanager
@@ -41,16 +44,27 @@ def reliability_miner(root: Path, models: Path, files: dict[str, bytes], **setti
     """Yield a dict with the miner's url, service, keys, media host and download folder."""
     validators = {"rich": new_keypair(), "poor": new_keypair(), "stranger": new_keypair()}
     cold = new_keypair().ss58_address
-    nodes = [neuron(0, validators["rich"].ss58_address, cold, stake_rao=50_000 * 10**9, permit=True),
-             neuron(1, validators["poor"].ss58_address, cold, stake_rao=3 * 10**9)]
+    nodes = [
+        neuron(0, validators["rich"].ss58_address, cold, stake_rao=50_000 * 10**9, permit=True),
+        neuron(1, validators["poor"].ss58_address, cold, stake_rao=3 * 10**9),
+    ]
     wallet = make_wallet(root)
     with ChainStub({"state_call": neurons_handler({44: nodes})}) as chain, MediaServer(files) as media:
-        env = miner_env(root, models, wallet, SUBTENSOR_ADDRESS=chain.url, DOWNLOAD_TIMEOUT_S=3,
-                        DOWNLOAD_MAX_MB=4, **settings)
+        env = miner_env(
+            root, models, wallet, SUBTENSOR_ADDRESS=chain.url, DOWNLOAD_TIMEOUT_S=3, DOWNLOAD_MAX_MB=4, **settings
+        )
         with running_miner(env) as (url, service):
             service.pipeline.detector = Counting(service.pipeline.detector)
-            yield {"url": url, "service": service, "hotkey": wallet["keypair"].ss58_address, "chain": chain,
-                   "media": media, "validators": validators, "downloads": root / "downloads", "env": env}
+            yield {
+                "url": url,
+                "service": service,
+                "hotkey": wallet["keypair"].ss58_address,
+                "chain": chain,
+                "media": media,
+                "validators": validators,
+                "downloads": root / "downloads",
+                "env": env,
+            }
 
 
 def good_clip(folder: Path, frames: int = GOOD_FRAMES, width: int = 320, height: int = 192) -> bytes:

@@ -23,9 +23,20 @@ def free_port() -> int:
 
 
 def miner_env(tmp_path: Path, models: Path, wallet: dict, **extra) -> Path:
-    values = {"NETUID": 44, "MODELS_DIR": models, "DEVICE": "cpu", "IMG_SIZE": 160, "BATCH_SIZE": 4,
-              "HOST": "127.0.0.1", "PORT": free_port(), "DOWNLOAD_DIR": tmp_path / "downloads",
-              "NODES_SNAPSHOT": tmp_path / "nodes.json", "DETECTION_CONFIDENCE": 0.01, **wallet["env"], **extra}
+    values = {
+        "NETUID": 44,
+        "MODELS_DIR": models,
+        "DEVICE": "cpu",
+        "IMG_SIZE": 160,
+        "BATCH_SIZE": 4,
+        "HOST": "127.0.0.1",
+        "PORT": free_port(),
+        "DOWNLOAD_DIR": tmp_path / "downloads",
+        "NODES_SNAPSHOT": tmp_path / "nodes.json",
+        "DETECTION_CONFIDENCE": 0.01,
+        **wallet["env"],
+        **extra,
+    }
     return write_env(tmp_path / "miner" / ".env", values)
 
 
@@ -34,8 +45,9 @@ def running_miner(env: Path):
     """Start-up as `serve` does it, then uvicorn; yields (base_url, service)."""
     settings = load_settings(env)
     service = start_miner(settings)
-    server = uvicorn.Server(uvicorn.Config(create_app(service), host=settings.host, port=settings.port,
-                                           log_config=None, lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(service), host=settings.host, port=settings.port, log_config=None, lifespan="on")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 20

@@ -8,16 +8,21 @@ import time
 
 import pytest
 
+from scoreminer.errors import AuthError, NonceError, StakeError
+from scoreminer.network.auth.hotkey import new_keypair
+from scoreminer.network.auth.nonces import NonceStore
+from scoreminer.network.auth.signing import make_nonce, signed_headers
+from scoreminer.network.auth.verify import StakePolicy, authorize, check_stake, verify_signature
+from scoreminer.network.chain.metagraph import Metagraph
+from scoreminer.network.chain.nodes import MetagraphSnapshot, Node
 from scoreminer.network.client import signed_request_parts
-from scoreminer.network.hotkey import new_keypair
-from scoreminer.network.metagraph import Metagraph
-from scoreminer.network.nodes import MetagraphSnapshot, Node
-from scoreminer.network.nonces import NonceError, NonceStore
-from scoreminer.network.signing import make_nonce, signed_headers
-from scoreminer.network.verify import AuthError, StakeError, StakePolicy, authorize, check_stake, verify_signature
 
-PAYLOAD = {"challenge_id": "7", "type": "gsr", "video_url": "http://127.0.0.1/clip.mp4",
-           "created_at": "2025-01-01T00:00:00+00:00"}
+PAYLOAD = {
+    "challenge_id": "7",
+    "type": "gsr",
+    "video_url": "http://127.0.0.1/clip.mp4",
+    "created_at": "2025-01-01T00:00:00+00:00",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +50,7 @@ def test_signature_over_exact_raw_bytes_accepted(keys):
 def refused(headers, body, keys, match, store=None):
     with pytest.raises(AuthError, match=match) as info:
         verify(headers, body, keys, store)
-    assert info.value.status_code == 401
+    assert info.value.http_status == 401
 
 
 def test_tampered_body_refused(keys):
@@ -94,8 +99,10 @@ def test_each_missing_header_refused(keys, header):
     refused(headers, body, keys, f"missing header.*{header}")
 
 
-@pytest.mark.parametrize(("signature", "match"), [("0xzz", "not hex"), ("0x" + "00" * 10, "not 64 bytes"),
-                                                  ("0x" + "00" * 64, "does not match")])
+@pytest.mark.parametrize(
+    ("signature", "match"),
+    [("0xzz", "not hex"), ("0x" + "00" * 10, "not 64 bytes"), ("0x" + "00" * 64, "does not match")],
+)
 def test_garbage_signatures_refused(keys, signature, match):
     body, headers = signed_request_parts(keys["validator"], keys["miner"].ss58_address, PAYLOAD)
     refused({**headers, "signature": signature}, body, keys, match)
@@ -152,17 +159,32 @@ def metagraph_with(tmp_path, nodes: list[Node]) -> Metagraph:
 
 
 def node(hotkey: str, stake: float, uid: int = 0) -> Node:
-    return Node(uid=uid, hotkey=hotkey, coldkey=hotkey, netuid=44, active=True, stake=stake, validator_trust=0,
-                validator_permit=True, incentive=0, emission=0, ip="1.2.3.4", port=7999, last_update=0)
+    return Node(
+        uid=uid,
+        hotkey=hotkey,
+        coldkey=hotkey,
+        netuid=44,
+        active=True,
+        stake=stake,
+        validator_trust=0,
+        validator_permit=True,
+        incentive=0,
+        emission=0,
+        ip="1.2.3.4",
+        port=7999,
+        last_update=0,
+    )
 
 
 def test_stake_check_unknown_and_low_stake_get_403(tmp_path, keys):
-    graph = metagraph_with(tmp_path, [node(keys["validator"].ss58_address, 5000), node(keys["other"].ss58_address, 10, 1)])
+    graph = metagraph_with(
+        tmp_path, [node(keys["validator"].ss58_address, 5000), node(keys["other"].ss58_address, 10, 1)]
+    )
     policy = StakePolicy(min_stake=1000)
     check_stake(keys["validator"].ss58_address, graph, policy)
     with pytest.raises(StakeError, match="below the minimum") as info:
         check_stake(keys["other"].ss58_address, graph, policy)
-    assert info.value.status_code == 403
+    assert info.value.http_status == 403
     with pytest.raises(StakeError, match="not in the metagraph"):
         check_stake(keys["miner"].ss58_address, graph, policy)
 
@@ -170,7 +192,10 @@ def test_stake_check_unknown_and_low_stake_get_403(tmp_path, keys):
 def test_allowlisted_hotkey_skips_metagraph_but_not_signature(tmp_path, keys):
     policy = StakePolicy(min_stake=1000, allowed=frozenset({keys["validator"].ss58_address}))
     body, headers = signed_request_parts(keys["validator"], keys["miner"].ss58_address, PAYLOAD)
-    assert authorize(headers, body, keys["miner"].ss58_address, NonceStore(), None, policy) == keys["validator"].ss58_address
+    assert (
+        authorize(headers, body, keys["miner"].ss58_address, NonceStore(), None, policy)
+        == keys["validator"].ss58_address
+    )
     _, other_headers = signed_request_parts(keys["other"], keys["miner"].ss58_address, PAYLOAD)
     forged = {**headers, "nonce": make_nonce(), "signature": other_headers["signature"]}
     with pytest.raises(AuthError):

@@ -79,8 +79,9 @@ def test_a_corrupt_cached_export_is_rebuilt(tmp_path, weights, caplog):
     assert any("exporting again" in r.getMessage() for r in caplog.records)
 
 
-def test_a_failed_export_falls_back_to_torch_with_one_warning_and_leaves_no_half_entry(tmp_path, weights, monkeypatch,
-                                                                                       caplog):
+def test_a_failed_export_falls_back_to_torch_with_one_warning_and_leaves_no_half_entry(
+    tmp_path, weights, monkeypatch, caplog
+):
     def broken_export(self, **kwargs):
         (Path(self.ckpt_path).parent / "half-written.onnx").write_bytes(b"\0" * 10)
         raise RuntimeError("exporter crashed")
@@ -110,8 +111,17 @@ def test_a_missing_backend_package_gives_torch_and_a_doctor_warning(tmp_path, we
 def test_build_pipeline_applies_torch_threads_and_reports_the_backend(tmp_path, tiny_models):
     import torch
 
-    settings = load_settings(flags={"models_dir": tiny_models, "device": "cpu", "img_size": 160, "torch_threads": 1,
-                                    "backend": "onnx", "export_cache_dir": tmp_path / "cache"}, use_env_file=False)
+    settings = load_settings(
+        flags={
+            "models_dir": tiny_models,
+            "device": "cpu",
+            "img_size": 160,
+            "torch_threads": 1,
+            "backend": "onnx",
+            "export_cache_dir": tmp_path / "cache",
+        },
+        use_env_file=False,
+    )
     pipeline = build_pipeline(settings, warm_shape=(144, 256))
     assert pipeline.backend == "onnx" and pipeline.device == "cpu" and torch.get_num_threads() == 1
     torch.set_num_threads(2)
@@ -125,9 +135,11 @@ def test_exported_answers_match_torch_on_the_demo_clip(tmp_path, backend, max_px
     render_clip(truth_clip, seed=305, frames=16)
     answers = {}
     for name in ("torch", backend):
-        settings = load_settings(preset=demo_models(), flags={"device": "cpu", "backend": name, "keypoint_mode": "raw",
-                                                             "export_cache_dir": tmp_path / "cache"},
-                                 use_env_file=False)
+        settings = load_settings(
+            preset=demo_models(),
+            flags={"device": "cpu", "backend": name, "keypoint_mode": "raw", "export_cache_dir": tmp_path / "cache"},
+            use_env_file=False,
+        )
         pipeline = build_pipeline(settings)
         assert pipeline.backend == name
         answers[name] = pipeline.run(truth_clip).answers
@@ -148,7 +160,11 @@ def test_keeping_freed_memory_stops_page_faults_per_batch():
         "    a = np.ones(200_000_000 // 8); del a\n"
         "print(ok, (minor_faults() - before) / 5)\n"
     )
-    runs = {mode: subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, check=True)
-            .stdout.split() for mode in ("default", "keep")}
+    runs = {
+        mode: subprocess.run(
+            [sys.executable, "-c", script, mode], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for mode in ("default", "keep")
+    }
     assert runs["keep"][0] == "True"
     assert float(runs["keep"][1]) < 10 < float(runs["default"][1])

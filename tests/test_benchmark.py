@@ -13,7 +13,7 @@ from scoreminer.bench.result import BenchmarkResult, BenchRow
 from scoreminer.cli import app
 from scoreminer.compare import Agreement
 from scoreminer.errors import ConfigError
-from scoreminer.video.synthetic import write_synthetic_clip
+from synthetic_video import write_synthetic_clip
 
 
 def test_parse_ints_sorts_dedupes_and_refuses_bad_items():
@@ -31,30 +31,54 @@ def test_grid_has_the_reference_row_first_then_every_combination():
     assert grid[0] == BenchConfig(1, 1, 1280, 1280, False, reference=True)
     assert len(grid) == 1 + 2 * 2 * 2
     assert {(c.stride, c.batch, c.imgsz, c.pitch_imgsz) for c in grid[1:]} == {
-        (s, b, i, i) for s in (1, 2) for b in (1, 8) for i in (640, 1280)}
+        (s, b, i, i) for s in (1, 2) for b in (1, 8) for i in (640, 1280)
+    }
     assert build_grid([1], [4], [960], [640], [True])[1].pitch_imgsz == 640
 
 
 def row(config, median, f1, frames_answered=1.0):
-    agreement = Agreement({"ball": None, "goalkeeper": None, "player": f1, "referee": None}, None, None, frames_answered)
+    agreement = Agreement(
+        {"ball": None, "goalkeeper": None, "player": f1, "referee": None}, None, None, frames_answered
+    )
     return BenchRow(config, 750, [median], {"inference": median, "decode_wait": 0.0}, 100.0, None, agreement)
 
 
 def test_best_row_is_the_fastest_within_budget_and_agreement():
     ref = BenchConfig(1, 1, 1280, 1280, False, reference=True)
-    fast_bad, fast_good, slow = BenchConfig(3, 8, 640, 640, False), BenchConfig(2, 8, 1280, 1280, False), BenchConfig(1, 8, 1280, 1280, False)
-    result = BenchmarkResult("v", "cpu", 15.0, 0.9, [row(ref, 30, 1.0), row(fast_bad, 5, 0.6), row(fast_good, 9, 0.95),
-                                                    row(slow, 14, 1.0), row(BenchConfig(4, 8, 640, 640, False), 3, 1.0, 0.9)])
+    fast_bad, fast_good, slow = (
+        BenchConfig(3, 8, 640, 640, False),
+        BenchConfig(2, 8, 1280, 1280, False),
+        BenchConfig(1, 8, 1280, 1280, False),
+    )
+    result = BenchmarkResult(
+        "v",
+        "cpu",
+        15.0,
+        0.9,
+        [
+            row(ref, 30, 1.0),
+            row(fast_bad, 5, 0.6),
+            row(fast_good, 9, 0.95),
+            row(slow, 14, 1.0),
+            row(BenchConfig(4, 8, 640, 640, False), 3, 1.0, 0.9),
+        ],
+    )
     assert result.best().config == fast_good
-    assert result.as_dict()["env"] == ["FRAME_STRIDE=2", "BATCH_SIZE=8", "PLAYER_IMG_SIZE=1280", "PITCH_IMG_SIZE=1280",
-                                       "HALF=false"]
+    assert result.as_dict()["env"] == [
+        "FRAME_STRIDE=2",
+        "BATCH_SIZE=8",
+        "PLAYER_IMG_SIZE=1280",
+        "PITCH_IMG_SIZE=1280",
+        "HALF=false",
+        "BACKEND=torch",
+    ]
 
 
 def test_a_row_that_empties_the_keypoints_is_never_recommended():
     ref = BenchConfig(1, 1, 1280, 1280, False, reference=True)
     empties, keeps = BenchConfig(3, 8, 1280, 320, False), BenchConfig(2, 8, 1280, 640, False)
     rows = [row(ref, 30, 1.0), row(empties, 5, 1.0), row(keeps, 9, 1.0)]
-    rows = [BenchRow(**{**r.__dict__, "keypoint_estimate": kp}) for r, kp in zip(rows, (0.40, 0.0, 0.39))]
+    rows = [BenchRow(**{**r.__dict__, "keypoint_estimate": kp}) for r, kp in zip(rows, (0.40, 0.0, 0.39), strict=False)]
     assert BenchmarkResult("v", "cpu", 15.0, 0.9, rows).best().config == keeps
 
 
@@ -63,8 +87,24 @@ def test_benchmark_end_to_end_2x2_grid(tmp_path, tiny_models):
     clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=16, width=320, height=192)
     env = write_env(tmp_path / ".env", {"MODELS_DIR": tiny_models, "DEVICE": "cpu", "IMG_SIZE": 160})
     csv = tmp_path / "rows.csv"
-    result = CliRunner().invoke(app, ["--env-file", str(env), "benchmark", str(clip.path), "--stride", "1,2",
-                                      "--batch", "1,4", "--repeats", "1", "--json", "--csv", str(csv)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--env-file",
+            str(env),
+            "benchmark",
+            str(clip.path),
+            "--stride",
+            "1,2",
+            "--batch",
+            "1,4",
+            "--repeats",
+            "1",
+            "--json",
+            "--csv",
+            str(csv),
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["rows"]) == 5 and data["rows"][0]["config"]["reference"] is True
@@ -77,8 +117,9 @@ def test_benchmark_end_to_end_2x2_grid(tmp_path, tiny_models):
 @pytest.mark.slow
 def test_benchmark_synthetic_with_frames_cut_and_table(tmp_path, tiny_models):
     env = write_env(tmp_path / ".env", {"MODELS_DIR": tiny_models, "DEVICE": "cpu", "IMG_SIZE": 160})
-    result = CliRunner().invoke(app, ["--env-file", str(env), "bench", "--synthetic", "--frames", "6", "--stride", "2",
-                                      "--repeats", "1"])
+    result = CliRunner().invoke(
+        app, ["--env-file", str(env), "bench", "--synthetic", "--frames", "6", "--stride", "2", "--repeats", "1"]
+    )
     assert result.exit_code == 0, result.output
     assert "ref 160/160 fp32" in result.stdout and "FRAME_STRIDE=2" in result.stdout
 

@@ -18,8 +18,9 @@ runner = CliRunner()
 
 
 def run_script(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([SCRIPT, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env={**script_env(), **(env or {})})
+    return subprocess.run(
+        [SCRIPT, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env={**script_env(), **(env or {})}
+    )
 
 
 def test_script_from_unrelated_cwd_finds_settings_through_env_file(tmp_path, wallet):
@@ -56,8 +57,9 @@ def test_no_env_file_json_names_missing_netuid_and_places_searched(tmp_path):
 
 def test_doctor_alias_and_set_override(tmp_path):
     env = write_env(tmp_path / ".env", {"NETUID": 44, "PORT": 1234})
-    result = runner.invoke(app, ["--env-file", str(env), "--set", "PORT=4321", "doctor", "--offline", "--json",
-                                 "--show-settings"])
+    result = runner.invoke(
+        app, ["--env-file", str(env), "--set", "PORT=4321", "doctor", "--offline", "--json", "--show-settings"]
+    )
     settings = {row["key"]: row for row in json.loads(result.stdout)["settings"]}
     assert settings["PORT"] == {"key": "PORT", "value": "4321", "source": "--set"}
 

@@ -16,12 +16,18 @@ import pytest
 
 from conftest import write_env
 from process_harness import SCRIPT, script_env
-from scoreminer.video.synthetic import write_synthetic_clip
+from synthetic_video import write_synthetic_clip
 
 
 def scoreminer(*args: str, cwd: Path, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**script_env(), **(env or {})})
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**script_env(), **(env or {})},
+    )
 
 
 @pytest.fixture
@@ -36,14 +42,16 @@ def models_env(tmp_path: Path, tiny_models: Path) -> Path:
 
 # -- 1. a flag not given is not said: --set reaches every command ------------------------------------------------
 
+
 @pytest.mark.slow
 def test_set_frame_stride_reaches_process_video_and_a_given_flag_still_wins(tmp_path, clip, models_env):
     via_set = scoreminer("--set", "FRAME_STRIDE=3", "process-video", str(clip), "--json", "--no-score", cwd=tmp_path)
     assert via_set.returncode == 0, via_set.stderr
     assert json.loads(via_set.stdout)["processed_frames"] == math.ceil(15 / 3)
 
-    flag_wins = scoreminer("process-video", str(clip), "--set", "FRAME_STRIDE=3", "--stride", "2", "--json",
-                           "--no-score", cwd=tmp_path)
+    flag_wins = scoreminer(
+        "process-video", str(clip), "--set", "FRAME_STRIDE=3", "--stride", "2", "--json", "--no-score", cwd=tmp_path
+    )
     assert flag_wins.returncode == 0, flag_wins.stderr
     assert json.loads(flag_wins.stdout)["processed_frames"] == math.ceil(15 / 2)
 
@@ -56,13 +64,14 @@ def test_set_batch_size_zero_is_validated_not_dropped(tmp_path, clip, models_env
 
 def test_set_subtensor_address_and_netuid_reach_sync_metagraph(tmp_path):
     from chain_stub import ChainStub
+    from scoreminer.network.auth.hotkey import new_keypair
     from test_metagraph import neuron, neurons_handler
-    from scoreminer.network.hotkey import new_keypair
 
     people = [new_keypair().ss58_address for _ in range(2)]
     with ChainStub({"state_call": neurons_handler({7: [neuron(0, people[0], people[1])]})}, block=91) as stub:
-        result = scoreminer("sync-metagraph", "--json", "--set", f"SUBTENSOR_ADDRESS={stub.url}", "--set", "NETUID=7",
-                            cwd=tmp_path)
+        result = scoreminer(
+            "sync-metagraph", "--json", "--set", f"SUBTENSOR_ADDRESS={stub.url}", "--set", "NETUID=7", cwd=tmp_path
+        )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert (data["netuid"], data["block"], data["address"]) == (7, 91, stub.url)
@@ -70,9 +79,12 @@ def test_set_subtensor_address_and_netuid_reach_sync_metagraph(tmp_path):
 
 # -- 2. misspelled keys are never silent --------------------------------------------------------------------------
 
+
 def test_unknown_env_key_is_a_doctor_warning_with_the_closest_setting(tmp_path):
-    write_env(tmp_path / ".env", {"NETUID": 44, "FRAME_STRDE": 2, "BT_AXON_PORT": 1, "CUDA_VISIBLE_DEVICES": 0,
-                                  "YOLO_VERBOSE": "false"})
+    write_env(
+        tmp_path / ".env",
+        {"NETUID": 44, "FRAME_STRDE": 2, "BT_AXON_PORT": 1, "CUDA_VISIBLE_DEVICES": 0, "YOLO_VERBOSE": "false"},
+    )
     result = scoreminer("check-env", "--offline", "--json", cwd=tmp_path)
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
     assert checks["env keys"]["status"] == "warn"
@@ -90,6 +102,7 @@ def test_unknown_set_key_is_a_usage_error(tmp_path, place):
 
 # -- 4. the doctor shows every failure at once ------------------------------------------------------------------
 
+
 def test_doctor_with_a_broken_netuid_still_checks_hotkey_models_and_port(tmp_path, free_port):
     write_env(tmp_path / ".env", {"NETUID": "abc", "PORT": free_port, "HOST": "127.0.0.1"})
     result = scoreminer("doctor", "--offline", "--json", cwd=tmp_path)
@@ -103,9 +116,19 @@ def test_doctor_with_a_broken_netuid_still_checks_hotkey_models_and_port(tmp_pat
 
 # -- 5 and 6. start-up refusals exit 3 before any model is loaded; the exit code table ---------------------------
 
+
 def test_serve_on_a_held_port_is_refused_naming_the_holder_before_loading(tmp_path, free_port, tiny_models, wallet):
-    env = write_env(tmp_path / ".env", {"NETUID": 44, "HOST": "127.0.0.1", "PORT": free_port, "MODELS_DIR": tiny_models,
-                                        "DEVICE": "cpu", **wallet["env"]})
+    env = write_env(
+        tmp_path / ".env",
+        {
+            "NETUID": 44,
+            "HOST": "127.0.0.1",
+            "PORT": free_port,
+            "MODELS_DIR": tiny_models,
+            "DEVICE": "cpu",
+            **wallet["env"],
+        },
+    )
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", free_port))
         holder.listen()
@@ -115,15 +138,18 @@ def test_serve_on_a_held_port_is_refused_naming_the_holder_before_loading(tmp_pa
     assert "loading and warming" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(("args", "env", "code"), [
-    (["serve"], {"PORT": "abc"}, 3),
-    (["--env-file", "missing.env", "serve"], {}, 3),
-    (["serve", "--env-file", "missing.env"], {}, 3),
-    (["--env-file", "missing.env", "pm2"], {}, 2),
-    (["--set", "NOEQUALS", "check-env"], {}, 2),
-    (["check-env", "--no-such-option"], {}, 2),
-    (["--version"], {}, 0),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "code"),
+    [
+        (["serve"], {"PORT": "abc"}, 3),
+        (["--env-file", "missing.env", "serve"], {}, 3),
+        (["serve", "--env-file", "missing.env"], {}, 3),
+        (["--env-file", "missing.env", "pm2"], {}, 2),
+        (["--set", "NOEQUALS", "check-env"], {}, 2),
+        (["check-env", "--no-such-option"], {}, 2),
+        (["--version"], {}, 0),
+    ],
+)
 def test_exit_codes_follow_the_table(tmp_path, args, env, code):
     result = scoreminer(*args, cwd=tmp_path, env=env, timeout=60)
     assert result.returncode == code, result.stderr
@@ -139,6 +165,7 @@ def test_version_and_switches_without_a_type_in_help(tmp_path):
 
 
 # -- 8. chain waits are visible and bounded --------------------------------------------------------------------
+
 
 class SilentNode:
     """Accepts TCP connections and never says a word (a hung node behind a load balancer)."""
@@ -165,8 +192,8 @@ class SilentNode:
 
 
 def test_sync_metagraph_against_a_silent_node_falls_back_to_the_snapshot_within_the_timeout(tmp_path):
-    from scoreminer.network.nodes import MetagraphSnapshot
-    from scoreminer.network.snapshot import save_snapshot
+    from scoreminer.network.chain.nodes import MetagraphSnapshot
+    from scoreminer.network.chain.snapshot import save_snapshot
 
     save_snapshot(tmp_path / "nodes.json", MetagraphSnapshot(netuid=44, block=5, address="ws://old", nodes=[]))
     with SilentNode() as url:
@@ -190,9 +217,17 @@ def test_serve_start_against_a_silent_node_logs_the_wait_and_goes_on(tmp_path, w
     from scoreminer.settings import load_settings
 
     with SilentNode() as url:
-        env = write_env(tmp_path / ".env", {"NETUID": 44, "SUBTENSOR_ADDRESS": url, "CHAIN_TIMEOUT_S": 1,
-                                            "LOAD_OLD_NODES": "false", "REFRESH_NODES": "true",
-                                            "ALLOWED_VALIDATOR_HOTKEYS": wallet["keypair"].ss58_address})
+        env = write_env(
+            tmp_path / ".env",
+            {
+                "NETUID": 44,
+                "SUBTENSOR_ADDRESS": url,
+                "CHAIN_TIMEOUT_S": 1,
+                "LOAD_OLD_NODES": "false",
+                "REFRESH_NODES": "true",
+                "ALLOWED_VALIDATOR_HOTKEYS": wallet["keypair"].ss58_address,
+            },
+        )
         caplog.set_level(logging.INFO)
         started = time.monotonic()
         graph = start_metagraph(load_settings(env))
@@ -206,6 +241,7 @@ def test_serve_start_against_a_silent_node_logs_the_wait_and_goes_on(tmp_path, w
 
 # -- 10. bench: the sizes in force, its temp folder always removed, a plain table off a terminal -----------------
 
+
 def bench_leftovers(tmp: Path) -> list[Path]:
     return sorted(tmp.glob("scoreminer-bench-*"))
 
@@ -214,10 +250,23 @@ def bench_leftovers(tmp: Path) -> list[Path]:
 def test_bench_honours_pitch_size_from_the_env_and_prints_a_whole_plain_table(tmp_path, clip, tiny_models):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    write_env(tmp_path / ".env", {"MODELS_DIR": tiny_models, "DEVICE": "cpu", "PLAYER_IMG_SIZE": 128,
-                                  "PITCH_IMG_SIZE": 96})
-    result = scoreminer("bench", str(clip), "--stride", "1", "--batch", "4", "--repeats", "1", "--frames", "6",
-                        cwd=tmp_path, env={"TMPDIR": str(scratch)})
+    write_env(
+        tmp_path / ".env", {"MODELS_DIR": tiny_models, "DEVICE": "cpu", "PLAYER_IMG_SIZE": 128, "PITCH_IMG_SIZE": 96}
+    )
+    result = scoreminer(
+        "bench",
+        str(clip),
+        "--stride",
+        "1",
+        "--batch",
+        "4",
+        "--repeats",
+        "1",
+        "--frames",
+        "6",
+        cwd=tmp_path,
+        env={"TMPDIR": str(scratch)},
+    )
     assert result.returncode == 0, result.stderr
     table = [line for line in result.stdout.splitlines() if line.startswith(("ref ", "s1 b4"))]
     assert [line.split()[:3] for line in table] == [["ref", "128/96", "fp32"], ["s1", "b4", "128/96"]]
@@ -228,8 +277,9 @@ def test_bench_honours_pitch_size_from_the_env_and_prints_a_whole_plain_table(tm
 def test_bench_removes_its_temp_folder_when_it_fails(tmp_path, clip):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    result = scoreminer("bench", str(clip), "--frames", "5", "--standin", "nonsense", cwd=tmp_path,
-                        env={"TMPDIR": str(scratch)})
+    result = scoreminer(
+        "bench", str(clip), "--frames", "5", "--standin", "nonsense", cwd=tmp_path, env={"TMPDIR": str(scratch)}
+    )
     assert result.returncode == 1 and "--standin 'nonsense'" in result.stderr
     assert bench_leftovers(scratch) == []
 
@@ -243,10 +293,25 @@ def test_bench_removes_its_temp_folder_when_interrupted(tmp_path, clip, tiny_mod
     log = tmp_path / "bench.err"
     with open(log, "w") as err:
         # 13 rows of 3 runs: several seconds left after the first row is printed
-        bench = subprocess.Popen([str(SCRIPT), "bench", str(clip), "--frames", "12", "--stride", "1,2,3",
-                                  "--batch", "1,2,4,8", "--repeats", "3"],
-                                 cwd=tmp_path, env={**script_env(), "TMPDIR": str(scratch)}, stdout=subprocess.DEVNULL,
-                                 stderr=err)
+        bench = subprocess.Popen(
+            [
+                str(SCRIPT),
+                "bench",
+                str(clip),
+                "--frames",
+                "12",
+                "--stride",
+                "1,2,3",
+                "--batch",
+                "1,2,4,8",
+                "--repeats",
+                "3",
+            ],
+            cwd=tmp_path,
+            env={**script_env(), "TMPDIR": str(scratch)},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     deadline = time.time() + 120
     while "ref 160/160" not in log.read_text() and bench.poll() is None and time.time() < deadline:
         time.sleep(0.2)  # the reference row is done: the bench is inside its measured rows
@@ -258,6 +323,7 @@ def test_bench_removes_its_temp_folder_when_interrupted(tmp_path, clip, tiny_mod
 
 
 # -- 13. --demo runs the shipped weights at the demo presets ------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_process_video_demo_uses_the_shipped_weights_and_shows_the_preset_as_source(tmp_path, clip):
@@ -272,8 +338,9 @@ def test_process_video_demo_uses_the_shipped_weights_and_shows_the_preset_as_sou
 
 # -- 15. a hotkey without btcli, the demo under PM2, a README that stays inside the repo ----------------------------
 
+
 def test_hotkey_new_writes_the_btcli_layout_and_never_overwrites(tmp_path):
-    from scoreminer.network.hotkey import load_hotkey
+    from scoreminer.network.auth.hotkey import load_hotkey
 
     args = ["--set", f"WALLET_PATH={tmp_path / 'wallets'}", "hotkey", "new", "hot", "--wallet", "miner", "--json"]
     made = scoreminer(*args, cwd=tmp_path)
@@ -282,7 +349,9 @@ def test_hotkey_new_writes_the_btcli_layout_and_never_overwrites(tmp_path):
     path = tmp_path / "wallets" / "miner" / "hotkeys" / "hot"
     assert created["path"] == str(path) and path.stat().st_mode & 0o777 == 0o600
     assert load_hotkey(path).ss58_address == created["ss58_address"]
-    assert json.loads(path.read_text())["secretPhrase"] == created["mnemonic"] and len(created["mnemonic"].split()) == 12
+    assert (
+        json.loads(path.read_text())["secretPhrase"] == created["mnemonic"] and len(created["mnemonic"].split()) == 12
+    )
     again = scoreminer(*args, cwd=tmp_path)
     assert again.returncode == 1 and "already exists" in again.stderr
     assert load_hotkey(path).ss58_address == created["ss58_address"]
@@ -313,4 +382,3 @@ def test_readme_links_stay_in_the_repo_and_it_states_precedence_exit_codes_and_t
         assert row in text
     for command in ("scoreminer hotkey new", "scoreminer pm2 --demo", "process-video clip.mp4 --demo", "bench --demo"):
         assert command in text
-

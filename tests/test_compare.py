@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from scoreminer.compare import compare, iou_matrix, matched
-
-import numpy as np
 
 ZERO = [[0.0, 0.0]] * 32
 
 
 def frame(n, objects=(), keypoints=None):
-    return {"frame_number": n, "objects": [{"id": i, "bbox": list(b), "class_id": c} for i, (c, b) in enumerate(objects)],
-            "keypoints": keypoints or ZERO}
+    return {
+        "frame_number": n,
+        "objects": [{"id": i, "bbox": list(b), "class_id": c} for i, (c, b) in enumerate(objects)],
+        "keypoints": keypoints or ZERO,
+    }
 
 
 def test_iou_of_known_boxes():

@@ -8,20 +8,18 @@ import subprocess
 from pathlib import Path
 
 import httpx
-
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from process_harness import SCRIPT, script_env, wait_for_health
-
+from scoreminer.cli import app
 from scoreminer.compare import compare
-from scoreminer.pitch import keypoints
-from scoreminer.demo.render import render_clip, render_frame, shots
 from scoreminer.demo.presets import WEIGHTS, demo_clip, demo_models
+from scoreminer.demo.render import render_clip, render_frame, shots
 from scoreminer.demo.scene import Match
 from scoreminer.inference.factory import build_pipeline
-from scoreminer.cli import app
+from scoreminer.pitch import keypoints
 from scoreminer.settings import load_settings
 
 
@@ -39,7 +37,9 @@ def test_renderer_is_deterministic_and_its_truth_is_in_the_answer_format():
     assert np.array_equal(first, again) and truth == truth_again
     assert len(truth["keypoints"]) == 32 and sum(p != [0.0, 0.0] for p in truth["keypoints"]) >= 4
     assert {o["class_id"] for o in truth["objects"]} >= {2}
-    assert all(0 <= o["bbox"][0] < o["bbox"][2] <= 640 and 0 <= o["bbox"][1] < o["bbox"][3] <= 360 for o in truth["objects"])
+    assert all(
+        0 <= o["bbox"][0] < o["bbox"][2] <= 640 and 0 <= o["bbox"][1] < o["bbox"][3] <= 360 for o in truth["objects"]
+    )
 
 
 def test_render_clip_writes_every_frame(tmp_path):
@@ -51,8 +51,9 @@ def test_render_clip_writes_every_frame(tmp_path):
 def test_shipped_weights_reach_their_recorded_accuracy(tmp_path):
     recorded = json.loads((WEIGHTS / "accuracy.json").read_text())["check"]
     # The weights' own accuracy: raw keypoints, as recorded (registration is measured in docs/scoring.md).
-    settings = load_settings(preset=demo_models(), flags={"device": "cpu", "batch_size": 8, "keypoint_mode": "raw"},
-                             use_env_file=False)
+    settings = load_settings(
+        preset=demo_models(), flags={"device": "cpu", "batch_size": 8, "keypoint_mode": "raw"}, use_env_file=False
+    )
     pipeline = build_pipeline(settings, warm_shape=(720, 1280))
     truth = render_clip(tmp_path / "heldout.mp4", seed=recorded["seed"], frames=recorded["frames"])
     result = compare(pipeline.run(tmp_path / "heldout.mp4").answers, truth)
@@ -77,7 +78,9 @@ def test_demo_run_leaves_the_answer_the_annotated_video_and_an_accuracy_line(tmp
     assert all((out / name).stat().st_size > 0 for name in ("annotated.mp4", "annotated.png", "truth.json"))
 
     # The demo's keypoint confidence is a preset: an operator's --set still wins.
-    strict = CliRunner().invoke(app, ["--set", "KEYPOINT_CONFIDENCE=1", "demo", "run", "--out", str(out), "--frames", "4"])
+    strict = CliRunner().invoke(
+        app, ["--set", "KEYPOINT_CONFIDENCE=1", "demo", "run", "--out", str(out), "--frames", "4"]
+    )
     assert strict.exit_code == 0, strict.output
     frames = json.loads((out / "answer.json").read_text())["frames"]
     assert all(p == [0.0, 0.0] for f in frames for p in f["keypoints"])
@@ -95,19 +98,30 @@ def test_serve_demo_takes_set_after_the_command_and_prints_a_challenge_line_that
     render_clip(tmp_path / "demo" / "clip.mp4", seed=310, frames=8, width=640, height=360)
     environment = script_env()
     with open(tmp_path / "serve.log", "w") as log:
-        miner = subprocess.Popen([SCRIPT, "serve", "--demo", "--set", f"PORT={free_port}"], cwd=tmp_path,
-                                 stdout=log, stderr=subprocess.STDOUT, env=environment)
+        miner = subprocess.Popen(
+            [SCRIPT, "serve", "--demo", "--set", f"PORT={free_port}"],
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
     try:
         url = f"http://127.0.0.1:{free_port}"
         wait_for_health(url, miner, tmp_path / "serve.log")
         assert httpx.get(f"{url}/health").json()["device"] == "cpu"  # the device in use, never "auto"
-        line = next(l for l in (tmp_path / "serve.log").read_text().splitlines() if "scoreminer challenge" in l)
+        line = next(x for x in (tmp_path / "serve.log").read_text().splitlines() if "scoreminer challenge" in x)
         command = shlex.split(line.split("`")[1])
         assert command[:3] == ["scoreminer", "challenge", url]
         clip = Path(command[command.index("--video") + 1])
         assert clip.is_absolute() and clip == tmp_path / "demo" / "clip.mp4"
-        done = subprocess.run([SCRIPT, *command[1:], "--json"], cwd=tmp_path.parent, capture_output=True, text=True,
-                              timeout=120, env=environment)
+        done = subprocess.run(
+            [SCRIPT, *command[1:], "--json"],
+            cwd=tmp_path.parent,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=environment,
+        )
     finally:
         miner.terminate()
         miner.wait(timeout=20)

@@ -12,10 +12,10 @@ import pytest
 
 from chain_stub import ChainStub
 from conftest import write_env
-from scoreminer.doctor import config_checks, files, host, pm2, python_env
+from scoreminer.doctor import config_checks, files, host, pm2_checks, python_env
 from scoreminer.doctor.chain_checks import check_chain
 from scoreminer.doctor.runner import run_doctor
-from scoreminer.network.hotkey import new_keypair, write_hotkey
+from scoreminer.network.auth.hotkey import new_keypair
 from scoreminer.settings import find_env_file, load_settings
 
 VENV_BIN = Path(sys.executable).parent
@@ -150,32 +150,41 @@ def test_pm2_installed_but_not_running_is_skipped_without_calling_pm2(tmp_path, 
         home = fake_daemon(tmp_path, monkeypatch, pid or 0)
         if pid is None:
             (home / "pm2.pid").unlink()
-        [check] = pm2.check_pm2()
+        [check] = pm2_checks.check_pm2()
         assert check.status == "skip" and "PM2 not running" in check.found
     assert not marker.exists()  # any pm2 command would have spawned the daemon
 
 
 def jlist_entry(name: str, cwd: Path, interpreter: str, script: str, args: list[str]) -> dict:
-    return {"name": name, "pm_id": 0, "pm2_env": {
-        "status": "online", "pm_cwd": str(cwd), "exec_interpreter": interpreter,
-        "pm_exec_path": script, "args": args}}
+    return {
+        "name": name,
+        "pm_id": 0,
+        "pm2_env": {
+            "status": "online",
+            "pm_cwd": str(cwd),
+            "exec_interpreter": interpreter,
+            "pm_exec_path": script,
+            "args": args,
+        },
+    }
 
 
 def test_pm2_absent_is_skipped(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    assert pm2.check_pm2()[0].status == "skip"
+    assert pm2_checks.check_pm2()[0].status == "skip"
 
 
 def test_pm2_good_process_passes_and_bare_python_wrong_cwd_fails(tmp_path, monkeypatch):
     env = write_env(tmp_path / "miner" / ".env", {"NETUID": 44})
-    good = jlist_entry("sn44", env.parent, sys.executable, str(VENV_BIN / "scoreminer"),
-                       ["serve", "--env-file", str(env)])
+    good = jlist_entry(
+        "sn44", env.parent, sys.executable, str(VENV_BIN / "scoreminer"), ["serve", "--env-file", str(env)]
+    )
     bad = jlist_entry("sn44-old", Path("/Users/someone/miner"), "python", "scoreminer", ["serve"])
     other = jlist_entry("web", tmp_path, "node", "/srv/app.js", [])
     fake_pm2(tmp_path, monkeypatch, [good, bad, other])
     fake_daemon(tmp_path, monkeypatch, os.getpid())
 
-    checks = {c.name: c for c in pm2.check_pm2()}
+    checks = {c.name: c for c in pm2_checks.check_pm2()}
 
     assert set(checks) == {"pm2 sn44", "pm2 sn44-old"}
     assert checks["pm2 sn44"].status == "ok"
@@ -186,8 +195,17 @@ def test_pm2_good_process_passes_and_bare_python_wrong_cwd_fails(tmp_path, monke
 
 
 def test_run_doctor_shows_every_failure_and_skips_only_what_reads_a_broken_value(tmp_path, wallet, free_port):
-    env = write_env(tmp_path / ".env", {"NETUID": "abc", "DEVICE": "tpu", "PORT": free_port, "HOST": "127.0.0.1",
-                                        "MODELS_DIR": "nowhere", **wallet["env"]})
+    env = write_env(
+        tmp_path / ".env",
+        {
+            "NETUID": "abc",
+            "DEVICE": "tpu",
+            "PORT": free_port,
+            "HOST": "127.0.0.1",
+            "MODELS_DIR": "nowhere",
+            **wallet["env"],
+        },
+    )
     report = run_doctor(env, offline=True)
     checks = {c.name: c for c in report.checks}
     assert checks["settings"].status == "fail"

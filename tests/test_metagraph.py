@@ -15,12 +15,12 @@ from conftest import write_env
 from scoreminer.cli import app
 from scoreminer.doctor.chain_checks import check_chain, check_clock
 from scoreminer.errors import ChainError
-from scoreminer.network import scale_types
-from scoreminer.network.fetch import decode_neurons, fetch_snapshot
-from scoreminer.network.hotkey import new_keypair
-from scoreminer.network.metagraph import Metagraph
-from scoreminer.network.nodes import merge_subnet_state, Node
-from scoreminer.network.snapshot import load_snapshot
+from scoreminer.network.auth.hotkey import new_keypair
+from scoreminer.network.chain import scale_types
+from scoreminer.network.chain.fetch import decode_neurons, fetch_snapshot
+from scoreminer.network.chain.metagraph import Metagraph
+from scoreminer.network.chain.nodes import Node, merge_subnet_state
+from scoreminer.network.chain.snapshot import load_snapshot
 from scoreminer.settings import load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "chain"
@@ -44,13 +44,18 @@ def chain(people):
 
 
 def test_real_finney_neurons_lite_decodes_every_byte():
-    nodes = [Node.from_neuron_lite(n) for n in decode_neurons((FIXTURES / "sn1_neurons_lite_6852690.hex").read_text().strip())]
+    nodes = [
+        Node.from_neuron_lite(n)
+        for n in decode_neurons((FIXTURES / "sn1_neurons_lite_6852690.hex").read_text().strip())
+    ]
     assert len(nodes) == 1024
     assert sum(n.validator_permit for n in nodes) == 12
     assert nodes[630].stake == pytest.approx(312_460, rel=1e-3)
     state = scale_types.decode("Option<SubnetState>", (FIXTURES / "sn1_subnet_state_6852690.hex").read_text().strip())
     merged = merge_subnet_state(nodes, state)[630]
-    assert (merged.alpha_stake, merged.tao_stake, merged.total_stake) == pytest.approx((442_560, 1_125_630, 645_173), rel=1e-3)
+    assert (merged.alpha_stake, merged.tao_stake, merged.total_stake) == pytest.approx(
+        (442_560, 1_125_630, 645_173), rel=1e-3
+    )
     assert merged.check_stake == merged.total_stake
 
 
@@ -127,7 +132,9 @@ def test_background_refresh_updates_the_snapshot(chain, tmp_path):
 
 
 def test_sync_metagraph_with_chain_down_is_one_red_line(tmp_path, free_port):
-    result = runner.invoke(app, ["sync-metagraph", "--netuid", "44", "--subtensor-address", f"ws://127.0.0.1:{free_port}"])
+    result = runner.invoke(
+        app, ["sync-metagraph", "--netuid", "44", "--subtensor-address", f"ws://127.0.0.1:{free_port}"]
+    )
     assert result.exit_code == 1
     assert "cannot reach the chain" in result.output and "Traceback" not in result.output
 

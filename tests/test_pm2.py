@@ -34,13 +34,21 @@ def wait_available(url: str, timeout: float = 120) -> dict:
 
 
 def test_pm2_starts_the_miner_from_an_unrelated_cwd_and_doctor_checks_it(pm2, tmp_path, tiny_models, wallet):
-    env_file = miner_env(tmp_path, tiny_models, wallet, REFRESH_NODES="false", LOAD_OLD_NODES="false",
-                         ALLOWED_VALIDATOR_HOTKEYS=wallet["keypair"].ss58_address)
+    env_file = miner_env(
+        tmp_path,
+        tiny_models,
+        wallet,
+        REFRESH_NODES="false",
+        LOAD_OLD_NODES="false",
+        ALLOWED_VALIDATOR_HOTKEYS=wallet["keypair"].ss58_address,
+    )
     port = env_value(env_file, "PORT")
     elsewhere = tmp_path / "somewhere" / "else"
     elsewhere.mkdir(parents=True)
 
-    written = run([str(VENV_BIN / "scoreminer"), "--env-file", str(env_file), "pm2", "--name", "sm-test"], pm2, elsewhere)
+    written = run(
+        [str(VENV_BIN / "scoreminer"), "--env-file", str(env_file), "pm2", "--name", "sm-test"], pm2, elsewhere
+    )
     assert written.returncode == 0, written.stderr
     ecosystem = env_file.parent / "ecosystem.config.js"
     assert f"pm2 start {ecosystem}" in written.stdout
@@ -65,13 +73,28 @@ def test_pm2_starts_the_miner_from_an_unrelated_cwd_and_doctor_checks_it(pm2, tm
     assert processes["sm-test"]["pm_cwd"] == str(env_file.parent)
 
     bad = tmp_path / "bad.config.js"
-    bad.write_text("module.exports = " + json.dumps({"apps": [{
-        "name": "sm-bad", "script": str(VENV_BIN / "scoreminer"), "interpreter": "python", "args": ["serve"],
-        "cwd": str(elsewhere), "autorestart": False}]}))
+    bad.write_text(
+        "module.exports = "
+        + json.dumps(
+            {
+                "apps": [
+                    {
+                        "name": "sm-bad",
+                        "script": str(VENV_BIN / "scoreminer"),
+                        "interpreter": "python",
+                        "args": ["serve"],
+                        "cwd": str(elsewhere),
+                        "autorestart": False,
+                    }
+                ]
+            }
+        )
+    )
     assert run(["pm2", "start", str(bad)], pm2, elsewhere).returncode == 0
 
-    doctor = run([str(VENV_BIN / "scoreminer"), "--env-file", str(env_file), "check-env", "--offline", "--json"],
-                 pm2, elsewhere)
+    doctor = run(
+        [str(VENV_BIN / "scoreminer"), "--env-file", str(env_file), "check-env", "--offline", "--json"], pm2, elsewhere
+    )
     checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
     assert checks["pm2 sm-test"]["status"] == "ok", checks["pm2 sm-test"]
     assert checks["port"]["status"] == "ok" and "running scoreminer" in checks["port"]["found"]
@@ -83,7 +106,7 @@ def test_pm2_starts_the_miner_from_an_unrelated_cwd_and_doctor_checks_it(pm2, tm
 
 
 def test_ecosystem_file_has_absolute_venv_paths_and_restart_policy(tmp_path):
-    from scoreminer.server.pm2_config import ecosystem
+    from scoreminer.server.ecosystem import ecosystem
 
     env = tmp_path / "miner" / ".env"
     env.parent.mkdir()
@@ -97,7 +120,7 @@ def test_ecosystem_file_has_absolute_venv_paths_and_restart_policy(tmp_path):
 
 def test_ecosystem_refused_outside_a_venv_or_without_env(tmp_path, monkeypatch):
     from scoreminer.errors import ConfigError
-    from scoreminer.server.pm2_config import ecosystem
+    from scoreminer.server.ecosystem import ecosystem
 
     with pytest.raises(ConfigError, match="no .env"):
         ecosystem(None)

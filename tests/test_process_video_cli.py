@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from conftest import write_env
 from scoreminer.cli import app
-from scoreminer.network.wire import ChallengeAnswer
-from scoreminer.video.synthetic import write_synthetic_clip
+from scoreminer.contract import ChallengeAnswer
+from synthetic_video import write_synthetic_clip
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -21,8 +21,22 @@ runner = CliRunner()
 def test_process_video_writes_answer_annotation_and_summary(tmp_path, tiny_models, mode):
     clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=15, width=320, height=192)
     env = write_env(tmp_path / ".env", {"MODELS_DIR": tiny_models, "DEVICE": "cpu", "IMG_SIZE": 160})
-    args = ["--env-file", str(env), "process-video", str(clip.path), "--out", str(tmp_path / "a.json"),
-            "--annotate", str(tmp_path / "ann.mp4"), "--stride", "2", "--batch", "4", "--json", *mode]
+    args = [
+        "--env-file",
+        str(env),
+        "process-video",
+        str(clip.path),
+        "--out",
+        str(tmp_path / "a.json"),
+        "--annotate",
+        str(tmp_path / "ann.mp4"),
+        "--stride",
+        "2",
+        "--batch",
+        "4",
+        "--json",
+        *mode,
+    ]
 
     result = runner.invoke(app, args)
 

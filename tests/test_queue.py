@@ -13,12 +13,13 @@ import pytest
 from chain_data import neuron, neurons_handler
 from chain_stub import ChainStub
 from media_server import MediaServer
+from scoreminer.errors import QueueFull
+from scoreminer.network.auth.hotkey import new_keypair
+from scoreminer.network.challenge import serve_file
 from scoreminer.network.client import SigningClient
-from scoreminer.network.hotkey import new_keypair
-from scoreminer.network.poke import serve_file
-from scoreminer.server.queue import ChallengeQueue, QueueFull
-from scoreminer.video.synthetic import write_synthetic_clip
+from scoreminer.server.queue import ChallengeQueue
 from server_harness import miner_env, running_miner
+from synthetic_video import write_synthetic_clip
 
 FRAMES = 30
 
@@ -103,8 +104,13 @@ def test_four_then_eight_concurrent_challenges_all_answered_in_arrival_order(tmp
 def test_a_challenge_that_would_finish_past_the_deadline_gets_503(tmp_path, tiny_models, wallet, clip_url):
     validator = new_keypair()
     hotkey = wallet["keypair"].ss58_address
-    with miner_for(tmp_path, tiny_models, wallet, validator, CHALLENGE_DEADLINE_S=10, DOWNLOAD_TIMEOUT_S=4) as (
-        url, service), MediaServer() as media:
+    with (
+        miner_for(tmp_path, tiny_models, wallet, validator, CHALLENGE_DEADLINE_S=10, DOWNLOAD_TIMEOUT_S=4) as (
+            url,
+            service,
+        ),
+        MediaServer() as media,
+    ):
         # A video host that drips one byte a second holds the miner for the whole 4 s download deadline:
         # the queue now plans with 4 s per challenge.
         slow = send_staggered(url, hotkey, validator, media.url("/slow"), 1, 0)

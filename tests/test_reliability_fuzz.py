@@ -28,10 +28,12 @@ def test_no_server_errors_on_any_operation(api):
 
         @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(case=operation.as_strategy())
-        def check(case) -> None:
+        def check(case, seen: set[int] = seen) -> None:
             response = case.call()
             seen.add(response.status_code)
             assert response.status_code < 500, response.text
 
         check()
-        record("fuzz", f"schemathesis {operation.method.upper()} {operation.path}", "no 5xx", f"statuses {sorted(seen)}")
+        record(
+            "fuzz", f"schemathesis {operation.method.upper()} {operation.path}", "no 5xx", f"statuses {sorted(seen)}"
+        )

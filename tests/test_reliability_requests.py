@@ -12,9 +12,8 @@ import pytest
 
 from reliability_harness import good_clip, payload, reliability_miner, signed_post, temp_files
 from reliability_log import record
-from scoreminer.network.client import signed_request_parts
-from scoreminer.network.hotkey import new_keypair
-from scoreminer.network.signing import make_nonce, signed_headers
+from scoreminer.network.auth.hotkey import new_keypair
+from scoreminer.network.auth.signing import make_nonce, signed_headers
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
@@ -47,13 +46,21 @@ def body_of(miner) -> bytes:
 
 
 AUTH_CASES = {
-    "missing validator-hotkey": (lambda m, b: {k: v for k, v in headers_for(m, b).items() if k != "validator-hotkey"}, 401),
+    "missing validator-hotkey": (
+        lambda m, b: {k: v for k, v in headers_for(m, b).items() if k != "validator-hotkey"},
+        401,
+    ),
     "missing miner-hotkey": (lambda m, b: {k: v for k, v in headers_for(m, b).items() if k != "miner-hotkey"}, 401),
     "missing nonce": (lambda m, b: {k: v for k, v in headers_for(m, b).items() if k != "nonce"}, 401),
     "missing signature": (lambda m, b: {k: v for k, v in headers_for(m, b).items() if k != "signature"}, 401),
     "garbage signature": (lambda m, b: headers_for(m, b, signature="0x" + "ab" * 64), 401),
-    "signature by another key": (lambda m, b: {**headers_for(m, b, signer=new_keypair()),
-                                               "validator-hotkey": m["validators"]["rich"].ss58_address}, 401),
+    "signature by another key": (
+        lambda m, b: {
+            **headers_for(m, b, signer=new_keypair()),
+            "validator-hotkey": m["validators"]["rich"].ss58_address,
+        },
+        401,
+    ),
     "wrong miner-hotkey": (lambda m, b: headers_for(m, b, miner_hotkey=new_keypair().ss58_address), 401),
     "stale nonce (-130 s)": (lambda m, b: headers_for(m, b, nonce=make_nonce(time.time_ns() - 130 * 10**9)), 401),
     "future nonce (+130 s)": (lambda m, b: headers_for(m, b, nonce=make_nonce(time.time_ns() + 130 * 10**9)), 401),
@@ -122,10 +129,20 @@ def test_body_over_1_mib_is_refused_before_it_is_read_whole(miner):
     host, port = miner["url"].removeprefix("http://").split(":")
     declared = 50 * 2**20
     with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall((f"POST /soccer/challenge HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-                      f"Content-Length: {declared}\r\n\r\n").encode() + b"{" + b" " * 65536)
+        sock.sendall(
+            (
+                f"POST /soccer/challenge HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {declared}\r\n\r\n"
+            ).encode()
+            + b"{"
+            + b" " * 65536
+        )
         reply = sock.recv(4096).decode(errors="replace")
-    record("payload", "body over 1 MiB (50 MiB declared, 64 KiB sent)", "413 before the rest is sent",
-           reply.splitlines()[0])
+    record(
+        "payload",
+        "body over 1 MiB (50 MiB declared, 64 KiB sent)",
+        "413 before the rest is sent",
+        reply.splitlines()[0],
+    )
     assert reply.startswith("HTTP/1.1 413")
     assert temp_files(miner) == []

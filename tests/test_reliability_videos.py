@@ -8,7 +8,7 @@ import pytest
 
 from reliability_harness import GOOD_FRAMES, good_clip, payload, reliability_miner, signed_post, temp_files
 from reliability_log import record
-from scoreminer.video.synthetic import write_synthetic_clip
+from synthetic_video import write_synthetic_clip
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 HUGE = 12 * 2**20
@@ -19,9 +19,13 @@ def media_files(root) -> dict[str, bytes]:
     zero = root / "zero.mp4"
     cv2.VideoWriter(str(zero), cv2.VideoWriter_fourcc(*"mp4v"), 25, (320, 192)).release()
     big = write_synthetic_clip(root / "4k.mp4", frames=4, width=4096, height=2160).path.read_bytes()
-    return {"good.mp4": good, "random.mp4": np.random.default_rng(0).integers(0, 256, 300_000, np.uint8).tobytes(),
-            "truncated.mp4": good[: len(good) // 2], "zero.mp4": zero.read_bytes() if zero.exists() else b"",
-            "4k.mp4": big}
+    return {
+        "good.mp4": good,
+        "random.mp4": np.random.default_rng(0).integers(0, 256, 300_000, np.uint8).tobytes(),
+        "truncated.mp4": good[: len(good) // 2],
+        "zero.mp4": zero.read_bytes() if zero.exists() else b"",
+        "4k.mp4": big,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +55,9 @@ def test_bad_video_then_the_next_good_challenge_is_answered(miner, case):
     path, expected = CASES[case]
     response = signed_post(miner, payload(miner["media"].url(path), case))
     body = response.json()
-    observed = f"{response.status_code} " + (body.get("error", "")[:90] if response.status_code != 200
-                                             else f"{len(body['frames'])} frames answered")
+    observed = f"{response.status_code} " + (
+        body.get("error", "")[:90] if response.status_code != 200 else f"{len(body['frames'])} frames answered"
+    )
     record("video", case, str(expected), observed)
     assert response.status_code == expected, body
     if expected == 200:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -13,12 +12,12 @@ from typer.testing import CliRunner
 from chain_data import neuron, neurons_handler
 from chain_stub import ChainStub
 from scoreminer.cli import app
+from scoreminer.network.auth.hotkey import new_keypair
+from scoreminer.network.challenge import send_challenge, serve_file
 from scoreminer.network.client import SigningClient, signed_request_parts
-from scoreminer.network.hotkey import new_keypair
-from scoreminer.network.poke import send_challenge, serve_file
 from scoreminer.server.download import TEMP_PREFIX
-from scoreminer.video.synthetic import write_synthetic_clip
 from server_harness import miner_env, running_miner
+from synthetic_video import write_synthetic_clip
 
 pytestmark = pytest.mark.slow
 FRAMES = 40
@@ -39,13 +38,19 @@ def clip_url(tmp_path_factory):
 @pytest.fixture
 def miner(tmp_path, tiny_models, wallet, validators):
     cold = new_keypair().ss58_address
-    nodes = [neuron(0, validators["rich"].ss58_address, cold, stake_rao=50_000 * 10**9, permit=True),
-             neuron(1, validators["poor"].ss58_address, cold, stake_rao=3 * 10**9)]
+    nodes = [
+        neuron(0, validators["rich"].ss58_address, cold, stake_rao=50_000 * 10**9, permit=True),
+        neuron(1, validators["poor"].ss58_address, cold, stake_rao=3 * 10**9),
+    ]
     with ChainStub({"state_call": neurons_handler({44: nodes})}) as chain:
         env = miner_env(tmp_path, tiny_models, wallet, SUBTENSOR_ADDRESS=chain.url)
         with running_miner(env) as (url, service):
-            yield {"url": url, "service": service, "hotkey": wallet["keypair"].ss58_address,
-                   "downloads": tmp_path / "downloads"}
+            yield {
+                "url": url,
+                "service": service,
+                "hotkey": wallet["keypair"].ss58_address,
+                "downloads": tmp_path / "downloads",
+            }
 
 
 def payload(url: str, cid: str = "1") -> dict:
@@ -111,7 +116,7 @@ def test_first_challenge_is_not_slower_than_the_second(miner, validators, clip_u
 
 
 def test_challenge_command_plays_validator(miner, validators, clip_url, tmp_path):
-    from scoreminer.network.hotkey import write_hotkey
+    from scoreminer.network.auth.hotkey import write_hotkey
 
     key = write_hotkey(tmp_path / "validator-key", validators["rich"])
     result = CliRunner().invoke(app, ["challenge", miner["url"], "--video", clip_url, "--key", str(key), "--json"])

@@ -9,7 +9,7 @@ from chain_data import neuron, neurons_handler
 from chain_stub import ChainStub
 from scoreminer.cli import app
 from scoreminer.errors import StartupError
-from scoreminer.network.hotkey import new_keypair
+from scoreminer.network.auth.hotkey import new_keypair
 from scoreminer.server.startup import settings_block, start_metagraph, start_miner
 from scoreminer.settings import load_settings
 from server_harness import free_port, miner_env
@@ -31,15 +31,18 @@ def test_no_snapshot_and_no_chain_refuses_unless_allowlisted(tmp_path, tiny_mode
     with pytest.raises(StartupError, match="no metagraph") as info:
         start_metagraph(load_settings(env))
     assert "ALLOWED_VALIDATOR_HOTKEYS" in info.value.fix
-    allowed = miner_env(tmp_path, tiny_models, wallet, SUBTENSOR_ADDRESS=dead,
-                        ALLOWED_VALIDATOR_HOTKEYS=new_keypair().ss58_address)
+    allowed = miner_env(
+        tmp_path, tiny_models, wallet, SUBTENSOR_ADDRESS=dead, ALLOWED_VALIDATOR_HOTKEYS=new_keypair().ss58_address
+    )
     graph = start_metagraph(load_settings(allowed))
     assert graph.snapshot is None
     graph.stop()
 
 
 def test_snapshot_serves_when_chain_is_down(tmp_path, tiny_models, wallet):
-    with ChainStub({"state_call": neurons_handler({44: [neuron(0, new_keypair().ss58_address, wallet["keypair"].ss58_address)]})}) as chain:
+    with ChainStub(
+        {"state_call": neurons_handler({44: [neuron(0, new_keypair().ss58_address, wallet["keypair"].ss58_address)]})}
+    ) as chain:
         start_metagraph(load_settings(miner_env(tmp_path, tiny_models, wallet, SUBTENSOR_ADDRESS=chain.url))).stop()
     env = miner_env(tmp_path, tiny_models, wallet, SUBTENSOR_ADDRESS=f"ws://127.0.0.1:{free_port()}")
     graph = start_metagraph(load_settings(env))
@@ -48,8 +51,14 @@ def test_snapshot_serves_when_chain_is_down(tmp_path, tiny_models, wallet):
 
 
 def test_start_miner_loads_models_before_returning_and_prints_settings(tmp_path, tiny_models, wallet, caplog):
-    env = miner_env(tmp_path, tiny_models, wallet, REFRESH_NODES="false", LOAD_OLD_NODES="false",
-                    ALLOWED_VALIDATOR_HOTKEYS=new_keypair().ss58_address)
+    env = miner_env(
+        tmp_path,
+        tiny_models,
+        wallet,
+        REFRESH_NODES="false",
+        LOAD_OLD_NODES="false",
+        ALLOWED_VALIDATOR_HOTKEYS=new_keypair().ss58_address,
+    )
     settings = load_settings(env)
     with caplog.at_level("INFO"):
         service = start_miner(settings)

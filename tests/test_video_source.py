@@ -11,7 +11,7 @@ import pytest
 
 from scoreminer.errors import VideoError
 from scoreminer.video.source import FrameSource
-from scoreminer.video.synthetic import read_frame_number, write_synthetic_clip
+from synthetic_video import read_frame_number, write_synthetic_clip
 
 
 def decoder_threads() -> int:

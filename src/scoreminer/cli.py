@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib.metadata import version as package_version
 from dataclasses import dataclass, field
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from scoreminer import render
+from scoreminer import terminal
 from scoreminer.errors import ScoreminerError, StartupError, UsageError
 from scoreminer.settings import Preset, Settings, check_keys, load_settings
 
@@ -22,17 +22,21 @@ err_console = Console(stderr=True)
 
 
 GLOBAL_OPTIONS = ("--set", "--env-file")
-EXIT_CODES = {0: "success", 1: "a check or the command failed", 2: "the command line is wrong",
-              3: "serve refused to start"}
+EXIT_CODES = {
+    0: "success",
+    1: "a check or the command failed",
+    2: "the command line is wrong",
+    3: "serve refused to start",
+}
 
 
 class _Group(TyperGroup):
     """Accepts the global options after the command too; turns a ScoreminerError into one red line and its exit code."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer hands its vendored click Context
         return super().parse_args(ctx, hoist_global_options(args))
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except ScoreminerError as exc:
@@ -105,12 +109,18 @@ def _show_version(value: bool) -> None:
 def main_callback(
     ctx: typer.Context,
     env_file: Annotated[
-        Path | None, typer.Option("--env-file", help="The .env to use (else $SCOREMINER_ENV_FILE, else .env in cwd or a parent).")
+        Path | None,
+        typer.Option("--env-file", help="The .env to use (else $SCOREMINER_ENV_FILE, else .env in cwd or a parent)."),
     ] = None,
     set_: Annotated[
-        list[str], typer.Option("--set", help="Override a setting for this run: --set KEY=VALUE (repeatable; before or after the command).")
-    ] = [],  # noqa: B006 - typer needs a literal default
-    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = False,
+        list[str],
+        typer.Option(
+            "--set", help="Override a setting for this run: --set KEY=VALUE (repeatable; before or after the command)."
+        ),
+    ] = [],
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Run and tune a Score Vision (subnet 44) miner.
 
@@ -125,7 +135,10 @@ def main_callback(
 
 
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-Demo = Annotated[bool, typer.Option("--demo", help="Use the shipped demo models at their sizes (a preset: .env and --set still win).")]
+Demo = Annotated[
+    bool,
+    typer.Option("--demo", help="Use the shipped demo models at their sizes (a preset: .env and --set still win)."),
+]
 
 
 @app.command("check-env")
@@ -133,8 +146,12 @@ def check_env(
     ctx: typer.Context,
     as_json: Json = False,
     offline: Annotated[bool, typer.Option("--offline", help="Skip the checks that need the chain.")] = False,
-    show_settings: Annotated[bool, typer.Option("--show-settings", help="Also list every setting, its value and source.")] = False,
-    demo: Annotated[bool, typer.Option("--demo", help="Check what `serve --demo` runs (its preset and throwaway keys in ./demo).")] = False,
+    show_settings: Annotated[
+        bool, typer.Option("--show-settings", help="Also list every setting, its value and source.")
+    ] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Check what `serve --demo` runs (its preset and throwaway keys in ./demo).")
+    ] = False,
 ) -> None:
     """Check this install the way a validator would find it broken; exit 1 if any check fails."""
     from scoreminer.doctor import run_doctor
@@ -145,7 +162,7 @@ def check_env(
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:
-        render.print_doctor(console, report)
+        terminal.print_doctor(console, report)
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -157,21 +174,26 @@ def sync_metagraph_cmd(
     ctx: typer.Context,
     as_json: Json = False,
     netuid: Annotated[int | None, typer.Option("--netuid", help="Subnet uid (default: NETUID).")] = None,
-    address: Annotated[str | None, typer.Option("--subtensor-address", help="Chain websocket URL (default: SUBTENSOR_ADDRESS).")] = None,
+    address: Annotated[
+        str | None, typer.Option("--subtensor-address", help="Chain websocket URL (default: SUBTENSOR_ADDRESS).")
+    ] = None,
 ) -> None:
     """Fetch the subnet's nodes from the chain, save the snapshot and show them (the snapshot if the chain is down)."""
-    from scoreminer.network.sync import sync_metagraph
+    from scoreminer.network.chain.sync import sync_metagraph
 
     settings = ctx.obj.settings(netuid=netuid, subtensor_address=address)
-    err_console.print(f"connecting to {settings.chain_address} … (netuid {settings.require_netuid()}, "
-                      f"up to {settings.chain_timeout_s:g} s per answer)", highlight=False)
+    err_console.print(
+        f"connecting to {settings.chain_address} … (netuid {settings.require_netuid()}, "
+        f"up to {settings.chain_timeout_s:g} s per answer)",
+        highlight=False,
+    )
     result = sync_metagraph(settings)
     if result.fallback:
         err_console.print(f"[yellow]warning:[/] {result.fallback}", highlight=False, soft_wrap=True)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        render.print_sync(console, result)
+        terminal.print_sync(console, result)
     raise typer.Exit(1 if result.fallback else 0)
 
 
@@ -187,29 +209,40 @@ def process_video_cmd(
     device: Annotated[str | None, typer.Option("--device", help="DEVICE for this run.")] = None,
     half: Annotated[bool | None, typer.Option("--half/--no-half", help="HALF for this run.")] = None,
     demo: Demo = False,
-    reference: Annotated[bool, typer.Option("--reference", help="Run the stock miner's sequential loop instead.")] = False,
-    score: Annotated[bool, typer.Option("--score/--no-score", help="Estimate the validator's score of the answer.")] = True,
+    reference: Annotated[
+        bool, typer.Option("--reference", help="Run the stock miner's sequential loop instead.")
+    ] = False,
+    score: Annotated[
+        bool, typer.Option("--score/--no-score", help="Estimate the validator's score of the answer.")
+    ] = True,
     as_json: Json = False,
 ) -> None:
     """Run the miner's pipeline on a local video: every frame answered, a summary and the validator estimate."""
     from scoreminer.inference.factory import build_pipeline
-    from scoreminer.inference.summary import challenge_answer, summarize
-    from scoreminer.video.annotate import write_annotated
-    from scoreminer.video.info import open_capture
+    from scoreminer.inference.process import process_video
 
-    settings = ctx.obj.settings(_demo_preset(demo), frame_stride=stride, batch_size=batch, player_img_size=imgsz,
-                                pitch_img_size=imgsz, device=device, half=half)
-    capture, info = open_capture(video)
-    capture.release()
+    settings = ctx.obj.settings(
+        _demo_preset(demo),
+        frame_stride=stride,
+        batch_size=batch,
+        player_img_size=imgsz,
+        pitch_img_size=imgsz,
+        device=device,
+        half=half,
+    )
     with err_console.status("loading and warming the models …"):
-        pipeline = build_pipeline(settings, warm_shape=(info.height, info.width))
-    with render.frame_progress(err_console, info.frame_count) as advance:
-        output = (pipeline.run_reference if reference else pipeline.run)(video, progress=advance)
-    if out:
-        out.write_text(challenge_answer(output, video.stem).model_dump_json())
-    if annotate:
-        write_annotated(video, output.frames, annotate, settings.keypoint_confidence)
-    summary = summarize(output)
+        pipeline = build_pipeline(settings)
+    with terminal.frame_progress(err_console, _frame_count(video)) as advance:
+        run = process_video(
+            pipeline,
+            video,
+            out=out,
+            annotate=annotate,
+            mode="reference" if reference else "pipelined",
+            min_confidence=settings.keypoint_confidence,
+            progress=advance,
+        )
+    output, summary = run.output, run.summary
     estimate = None
     if score:
         from scoreminer.scoring.estimate import estimate as estimate_answer
@@ -221,9 +254,17 @@ def process_video_cmd(
         extra = {"validator_estimate": estimate.as_dict()} if estimate else {}
         typer.echo(json.dumps({**summary.as_dict(), **extra}, indent=2))
     else:
-        console.print(render.run_summary_table(summary))
+        console.print(terminal.run_summary_table(summary))
         if estimate:
-            console.print(render.estimate_line(estimate), highlight=False)
+            console.print(terminal.estimate_line(estimate), highlight=False)
+
+
+def _frame_count(video: Path) -> int:
+    from scoreminer.video.info import open_capture
+
+    capture, info = open_capture(video)
+    capture.release()
+    return info.frame_count
 
 
 def _demo_preset(demo: bool) -> Preset | None:
@@ -234,9 +275,13 @@ def _demo_preset(demo: bool) -> Preset | None:
 
 @app.command("score")
 def score_cmd(
-    answer: Annotated[Path, typer.Argument(help="An answer JSON (or a truth file: the ceiling).", exists=True, dir_okay=False)],
+    answer: Annotated[
+        Path, typer.Argument(help="An answer JSON (or a truth file: the ceiling).", exists=True, dir_okay=False)
+    ],
     video: Annotated[Path, typer.Option("--video", help="The clip the answer is for.", exists=True, dir_okay=False)],
-    seconds: Annotated[float | None, typer.Option("--seconds", help="Answer time for the speed term (default: its processing_time).")] = None,
+    seconds: Annotated[
+        float | None, typer.Option("--seconds", help="Answer time for the speed term (default: its processing_time).")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Score an answer file the way the validator would (CLIP steps left out), part by part."""
@@ -250,7 +295,7 @@ def score_cmd(
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
     else:
-        console.print(render.estimate_table(result))
+        console.print(terminal.estimate_table(result))
 
 
 @app.command("serve")
@@ -258,7 +303,9 @@ def serve_cmd(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option("--host", help="HOST to listen on.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="PORT to listen on.")] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Demo models, throwaway keys under ./demo, no chain (a preset).")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Demo models, throwaway keys under ./demo, no chain (a preset).")
+    ] = False,
 ) -> None:
     """Run the miner: settings shown, checks passed, hotkey, metagraph and models ready, then the port opens.
 
@@ -281,8 +328,9 @@ def serve_cmd(
         raise
     except ScoreminerError as exc:
         raise StartupError(f"cannot start: {exc.problem}", exc.fix) from None
-    uvicorn.run(create_app(service), host=settings.host, port=settings.port, log_config=None,
-                timeout_graceful_shutdown=10)
+    uvicorn.run(
+        create_app(service), host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=10
+    )
 
 
 def _demo_miner_preset() -> tuple[Preset, Path]:
@@ -297,19 +345,27 @@ def _print_demo_challenge(settings: Settings, validator_key: Path) -> None:
     with err_console.status(f"looking for (or rendering) a demo clip in {validator_key.parent} …"):
         clip = demo_clip(validator_key.parent)
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-    err_console.print(f"demo: once it listens, try `scoreminer challenge http://{host}:{settings.port} "
-                      f"--video {clip} --key {validator_key}`", highlight=False, soft_wrap=True)
+    err_console.print(
+        f"demo: once it listens, try `scoreminer challenge http://{host}:{settings.port} "
+        f"--video {clip} --key {validator_key}`",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command("pm2")
 def pm2_cmd(
     ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help="PM2 process name.")] = "scoreminer",
-    out: Annotated[Path | None, typer.Option("--out", help="Where to write it (default: beside the .env; ./demo with --demo).")] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Run `serve --demo` (no .env needed): the demo miner under PM2.")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to write it (default: beside the .env; ./demo with --demo).")
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Run `serve --demo` (no .env needed): the demo miner under PM2.")
+    ] = False,
 ) -> None:
     """Write an ecosystem.config.js that starts `serve` with this venv and this .env, whatever the cwd."""
-    from scoreminer.server.pm2_config import demo_ecosystem, ecosystem, write_ecosystem
+    from scoreminer.server.ecosystem import demo_ecosystem, ecosystem, write_ecosystem
 
     if demo:
         eco = demo_ecosystem(Path("demo").resolve(), f"{name}-demo" if name == "scoreminer" else name, out)
@@ -324,14 +380,16 @@ def challenge_cmd(
     miner: Annotated[str, typer.Argument(help="Miner base URL, e.g. http://127.0.0.1:7999")],
     video: Annotated[str, typer.Option("--video", help="Video URL, or a local file served on a loopback port.")],
     key: Annotated[Path | None, typer.Option("--key", help="Validator hotkey file (default: a throwaway key).")] = None,
-    hotkey: Annotated[str | None, typer.Option("--miner-hotkey", help="The miner's ss58 (default: from its /health).")] = None,
+    hotkey: Annotated[
+        str | None, typer.Option("--miner-hotkey", help="The miner's ss58 (default: from its /health).")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Play validator: send one signed challenge to a miner and report status, time and answer."""
     from contextlib import nullcontext
 
-    from scoreminer.network.hotkey import load_hotkey, new_keypair
-    from scoreminer.network.poke import miner_hotkey, send_challenge, serve_file
+    from scoreminer.network.auth.hotkey import load_hotkey, new_keypair
+    from scoreminer.network.challenge import miner_hotkey, send_challenge, serve_file
 
     keypair = load_hotkey(key) if key else new_keypair()
     base = miner.rstrip("/")
@@ -346,7 +404,7 @@ def challenge_cmd(
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "validator": keypair.ss58_address}, indent=2))
     else:
-        console.print(render.challenge_report(report, keypair.ss58_address))
+        console.print(terminal.challenge_report(report, keypair.ss58_address))
     raise typer.Exit(0 if report.status == 200 else 1)
 
 
@@ -357,22 +415,39 @@ def benchmark_cmd(
     stride: Annotated[str, typer.Option("--stride", help="FRAME_STRIDE values, e.g. 1,2,3.")] = "1,2",
     batch: Annotated[str, typer.Option("--batch", help="BATCH_SIZE values, e.g. 1,8,16.")] = "8",
     imgsz: Annotated[str | None, typer.Option("--imgsz", help="Player model sizes (default: PLAYER_IMG_SIZE).")] = None,
-    pitch_imgsz: Annotated[str | None, typer.Option("--pitch-imgsz", help="Pitch model sizes (default: --imgsz when given, else PITCH_IMG_SIZE).")] = None,
-    half: Annotated[bool | None, typer.Option("--half/--no-half", help="Only fp16 / only fp32 rows (default: HALF).")] = None,
+    pitch_imgsz: Annotated[
+        str | None,
+        typer.Option("--pitch-imgsz", help="Pitch model sizes (default: --imgsz when given, else PITCH_IMG_SIZE)."),
+    ] = None,
+    half: Annotated[
+        bool | None, typer.Option("--half/--no-half", help="Only fp16 / only fp32 rows (default: HALF).")
+    ] = None,
     repeats: Annotated[int, typer.Option("--repeats", min=1, help="Timed runs per row after a warm-up.")] = 3,
     frames: Annotated[int | None, typer.Option("--frames", min=1, help="Cut the clip to its first N frames.")] = None,
     device: Annotated[str | None, typer.Option("--device", help="DEVICE for the benchmark.")] = None,
     budget: Annotated[float, typer.Option("--budget", help="Seconds allowed for a 750-frame challenge.")] = 15.0,
-    min_agreement: Annotated[float, typer.Option("--min-agreement", help="Least box F1 against the reference, and least share of its keypoint estimate.")] = 0.9,
-    reference: Annotated[Path | None, typer.Option("--reference", help="Reference answer.json to judge quality by.")] = None,
+    min_agreement: Annotated[
+        float,
+        typer.Option(
+            "--min-agreement", help="Least box F1 against the reference, and least share of its keypoint estimate."
+        ),
+    ] = 0.9,
+    reference: Annotated[
+        Path | None, typer.Option("--reference", help="Reference answer.json to judge quality by.")
+    ] = None,
     synthetic: Annotated[bool, typer.Option("--synthetic", help="Render a 1280×720 match to measure on.")] = False,
-    standin: Annotated[str | None, typer.Option("--standin", help="Random-weight stand-ins of this scale (n…x) instead of MODELS_DIR.")] = None,
-    backend: Annotated[str | None, typer.Option("--backend", help="Runtimes to compare, e.g. torch,openvino,onnx (default: BACKEND).")] = None,
+    standin: Annotated[
+        str | None, typer.Option("--standin", help="Random-weight stand-ins of this scale (n…x) instead of MODELS_DIR.")
+    ] = None,
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="Runtimes to compare, e.g. torch,openvino,onnx (default: BACKEND).")
+    ] = None,
     demo: Demo = False,
     as_json: Json = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write every row to this CSV file.")] = None,
 ) -> None:
     """Measure stride / batch / image size / precision on a video: speed, and the quality each costs."""
+    from scoreminer.bench import report as bench_report
     from scoreminer.bench.grid import build_grid, parse_backends, parse_ints
     from scoreminer.bench.prepare import prepare_models, prepare_video, work_folder
     from scoreminer.bench.runner import ModelCache, run_benchmark
@@ -381,29 +456,45 @@ def benchmark_cmd(
 
     settings = ctx.obj.settings(_demo_preset(demo), device=device)
     sizes = parse_ints(imgsz, "imgsz", 32, 4096, 32) if imgsz else [settings.player_img_size]
-    pitch_sizes = (parse_ints(pitch_imgsz, "pitch-imgsz", 32, 4096, 32) if pitch_imgsz
-                   else None if imgsz else [settings.pitch_img_size])
+    pitch_sizes = (
+        parse_ints(pitch_imgsz, "pitch-imgsz", 32, 4096, 32)
+        if pitch_imgsz
+        else None
+        if imgsz
+        else [settings.pitch_img_size]
+    )
     halves = [settings.half] if half is None else [half]
-    backends = parse_backends(backend) if backend else [choose_backend(settings.backend, resolve_device(settings.device))]
-    grid = build_grid(parse_ints(stride, "stride", 1, 10), parse_ints(batch, "batch", 1, 1024), sizes, pitch_sizes, halves,
-                      backends)
+    backends = (
+        parse_backends(backend) if backend else [choose_backend(settings.backend, resolve_device(settings.device))]
+    )
+    grid = build_grid(
+        parse_ints(stride, "stride", 1, 10), parse_ints(batch, "batch", 1, 1024), sizes, pitch_sizes, halves, backends
+    )
     expected = json.loads(reference.read_text())["frames"] if reference else None
     _exit_cleanly_on_sigterm()
     with work_folder() as work:
         with err_console.status("preparing the video and models …"):
             clip = prepare_video(video, synthetic, frames, work)
             player, pitch = prepare_models(settings, standin, work)
-            cache = ModelCache(player, pitch, settings.device, settings.detection_confidence, settings.keypoint_mode,
-                               settings.threads, None if standin else settings.export_cache)
-        with render.bench_progress(err_console, grid) as on_row:
-            result = run_benchmark(clip, grid, cache, repeats, budget, min_agreement, expected,
-                                   settings.keypoint_confidence, on_row)
+            cache = ModelCache(
+                player,
+                pitch,
+                settings.device,
+                settings.detection_confidence,
+                settings.keypoint_mode,
+                settings.threads,
+                None if standin else settings.export_cache,
+            )
+        with bench_report.bench_progress(err_console, grid) as on_row:
+            result = run_benchmark(
+                clip, grid, cache, repeats, budget, min_agreement, expected, settings.keypoint_confidence, on_row
+            )
     if csv_out:
-        render.write_bench_csv(result, csv_out)
+        bench_report.write_bench_csv(result, csv_out)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
     else:
-        render.print_benchmark(console, result)
+        bench_report.print_benchmark(console, result)
 
 
 app.command("bench", help="Alias of benchmark.")(benchmark_cmd)
@@ -431,15 +522,19 @@ def hotkey_new_cmd(
     as_json: Json = False,
 ) -> None:
     """Create WALLET_PATH/WALLET/hotkeys/NAME with a new sr25519 key, as btcli would; never overwrites."""
-    from scoreminer.network.hotkey import create_hotkey
+    from scoreminer.network.auth.hotkey import create_hotkey
 
     settings = ctx.obj.settings()
     created = create_hotkey(settings.wallet_path / (wallet or settings.wallet_name) / "hotkeys" / name)
     if as_json:
-        typer.echo(json.dumps({"path": str(created.path), "ss58_address": created.ss58_address,
-                               "mnemonic": created.mnemonic}, indent=2))
+        typer.echo(
+            json.dumps(
+                {"path": str(created.path), "ss58_address": created.ss58_address, "mnemonic": created.mnemonic},
+                indent=2,
+            )
+        )
         return
-    console.print(render.new_hotkey_text(created, wallet or settings.wallet_name, name), highlight=False)
+    console.print(terminal.new_hotkey_text(created, wallet or settings.wallet_name, name), highlight=False)
 
 
 demo_app = typer.Typer(help="The demo: a rendered match and small models trained on it.", no_args_is_help=True)
@@ -449,7 +544,9 @@ app.add_typer(demo_app, name="demo")
 @demo_app.command("run")
 def demo_run_cmd(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="Folder for clip, truth, answer and annotated video.")] = Path("demo"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for clip, truth, answer and annotated video.")] = Path(
+        "demo"
+    ),
     frames: Annotated[int, typer.Option("--frames", help="Frames to render (25 fps).")] = 250,
     seed: Annotated[int, typer.Option("--seed", help="Match seed (the models never saw 300+).")] = 300,
 ) -> None:
@@ -460,14 +557,17 @@ def demo_run_cmd(
     settings = ctx.obj.settings(_demo_preset(True))
     with err_console.status("loading and warming the demo models …"):
         pipeline = build_pipeline(settings)
-    with render.frame_progress(err_console, frames) as advance:
+    with terminal.frame_progress(err_console, frames) as advance:
         result = run_demo(pipeline, out, frames, seed, advance, settings.keypoint_confidence)
-    console.print(render.run_summary_table(result.summary))
-    console.print(render.agreement_line(result.agreement, "accuracy against the ground truth"))
+    console.print(terminal.run_summary_table(result.summary))
+    console.print(terminal.agreement_line(result.agreement, "accuracy against the ground truth"))
     for name, path in result.files.items():
         console.print(f"{name}: {path}", highlight=False)
 
 
 def main() -> None:
     """Console-script entry point."""
+    from scoreminer.inference.allocator import keep_freed_memory
+
+    keep_freed_memory()  # before any thread exists: every thread then shares the one arena
     sys.exit(app())

@@ -1,17 +1,27 @@
-"""The exceptions scoreminer raises; each message says what went wrong and how to fix it.
+"""Every exception scoreminer raises on purpose; each message says what went wrong and how to fix it.
 
     ScoreminerError
-     ├── ConfigError        a setting is missing or invalid, or the .env file is not there
-     │    └── UsageError    the command line itself is wrong: unknown --set key, missing --env-file
-     ├── HotkeyError        the wallet hotkey file is missing or unreadable
-     ├── ChainError         the subtensor endpoint failed or answered nonsense
-     ├── VideoError         a video could not be downloaded or decoded
-     ├── ModelLoadError     a weights file is missing or unreadable
-     └── StartupError       `serve` refused to start (a fatal doctor check failed)
+     ├── ConfigError          a setting is missing or invalid, or the .env file is not there
+     │    └── UsageError      the command line itself is wrong: unknown --set key, missing --env-file
+     ├── HotkeyError          the wallet hotkey file is missing or unreadable
+     ├── ChainError           the subtensor endpoint failed or answered nonsense
+     ├── VideoError           a video could not be decoded
+     │    └── DownloadError   a challenge video could not be downloaded (http_status 502 or 400)
+     ├── ModelLoadError       a weights file is missing or unreadable
+     ├── StartupError         `serve` refused to start (a fatal check failed, or any error before the port opens)
+     ├── MinerUnreachable     `scoreminer challenge` found no miner, or no hotkey, at the URL
+     ├── AnswerFileError      a file given to `scoreminer score` is not an answer
+     └── RequestRefused       the miner refuses a challenge request; `http_status` is the answer's status
+          ├── AuthError       not properly signed (401)
+          │    └── NonceError the nonce is stale, from the future, malformed or replayed (401)
+          ├── StakeError      the signer may not use this miner (403)
+          ├── BodyTooLarge    the request body is over the cap (413)
+          └── QueueFull       the answer would come after the validator stops waiting (503, Retry-After)
 
 The CLI catches the root once, prints one red line and exits with the error's `exit_code`:
 1 a command or check failed, 2 the command line is wrong, 3 `serve` refused to start (any error
-before its port opens becomes a StartupError).
+before its port opens becomes a StartupError). The HTTP app maps RequestRefused and DownloadError
+to their `http_status`.
 """
 
 from __future__ import annotations
@@ -47,7 +57,15 @@ class ChainError(ScoreminerError):
 
 
 class VideoError(ScoreminerError):
-    """A video could not be fetched or decoded."""
+    """A video could not be decoded."""
+
+
+class DownloadError(VideoError):
+    """The video host failed us (502) or the URL itself is unusable (400)."""
+
+    def __init__(self, problem: str, fix: str = "", http_status: int = 502) -> None:
+        super().__init__(problem, fix)
+        self.http_status = http_status
 
 
 class ModelLoadError(ScoreminerError):
@@ -58,3 +76,50 @@ class StartupError(ScoreminerError):
     """The miner refused to start; the message carries the failed checks."""
 
     exit_code = 3
+
+
+class MinerUnreachable(ScoreminerError):
+    """Nothing answers at the miner URL, or its /health gives no hotkey."""
+
+
+class AnswerFileError(ScoreminerError):
+    """A file given as an answer is not one."""
+
+
+class RequestRefused(ScoreminerError):
+    """A challenge request the miner refuses; the message is the short reason sent back."""
+
+    http_status = 400
+
+
+class AuthError(RequestRefused):
+    """The request is not properly signed."""
+
+    http_status = 401
+
+
+class NonceError(AuthError):
+    """A nonce that must be refused."""
+
+
+class StakeError(RequestRefused):
+    """The signer is not in the metagraph with enough stake, nor allow-listed."""
+
+    http_status = 403
+
+
+class BodyTooLarge(RequestRefused):
+    """The request body passed the size cap (it is never read whole)."""
+
+    http_status = 413
+
+
+class QueueFull(RequestRefused):
+    """The challenge would be answered after the validator stops waiting."""
+
+    http_status = 503
+
+    def __init__(self, projected_s: float, retry_after_s: int) -> None:
+        super().__init__(f"the answer would take ~{projected_s:.0f} s, past the validator's wait")
+        self.projected_s = projected_s
+        self.retry_after_s = retry_after_s

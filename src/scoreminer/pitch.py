@@ -19,14 +19,38 @@ def keypoints() -> np.ndarray:
     g_top, g_bottom = (WIDTH - gw) / 2, (WIDTH + gw) / 2
     half, mid = LENGTH / 2, WIDTH / 2
     points = [
-        (0, 0), (0, top), (0, g_top), (0, g_bottom), (0, bottom), (0, WIDTH),
-        (gl, g_top), (gl, g_bottom), (PENALTY_SPOT, mid),
-        (pl, top), (pl, g_top), (pl, g_bottom), (pl, bottom),
-        (half, 0), (half, mid - CENTRE_RADIUS), (half, mid + CENTRE_RADIUS), (half, WIDTH),
-        (LENGTH - pl, top), (LENGTH - pl, g_top), (LENGTH - pl, g_bottom), (LENGTH - pl, bottom),
-        (LENGTH - PENALTY_SPOT, mid), (LENGTH - gl, g_top), (LENGTH - gl, g_bottom),
-        (LENGTH, 0), (LENGTH, top), (LENGTH, g_top), (LENGTH, g_bottom), (LENGTH, bottom), (LENGTH, WIDTH),
-        (half - CENTRE_RADIUS, mid), (half + CENTRE_RADIUS, mid),
+        (0, 0),
+        (0, top),
+        (0, g_top),
+        (0, g_bottom),
+        (0, bottom),
+        (0, WIDTH),
+        (gl, g_top),
+        (gl, g_bottom),
+        (PENALTY_SPOT, mid),
+        (pl, top),
+        (pl, g_top),
+        (pl, g_bottom),
+        (pl, bottom),
+        (half, 0),
+        (half, mid - CENTRE_RADIUS),
+        (half, mid + CENTRE_RADIUS),
+        (half, WIDTH),
+        (LENGTH - pl, top),
+        (LENGTH - pl, g_top),
+        (LENGTH - pl, g_bottom),
+        (LENGTH - pl, bottom),
+        (LENGTH - PENALTY_SPOT, mid),
+        (LENGTH - gl, g_top),
+        (LENGTH - gl, g_bottom),
+        (LENGTH, 0),
+        (LENGTH, top),
+        (LENGTH, g_top),
+        (LENGTH, g_bottom),
+        (LENGTH, bottom),
+        (LENGTH, WIDTH),
+        (half - CENTRE_RADIUS, mid),
+        (half + CENTRE_RADIUS, mid),
     ]
     return np.array(points, np.float64)
 
@@ -38,9 +62,25 @@ def line_polylines(samples: int = 40) -> list[np.ndarray]:
     def segment(a: int, b: int) -> np.ndarray:
         return np.linspace(k[a - 1], k[b - 1], samples)
 
-    lines = [segment(1, 6), segment(6, 30), segment(30, 25), segment(25, 1), segment(14, 17),
-             segment(2, 10), segment(10, 13), segment(13, 5), segment(3, 7), segment(7, 8), segment(8, 4),
-             segment(26, 18), segment(18, 21), segment(21, 29), segment(27, 23), segment(23, 24), segment(24, 28)]
+    lines = [
+        segment(1, 6),
+        segment(6, 30),
+        segment(30, 25),
+        segment(25, 1),
+        segment(14, 17),
+        segment(2, 10),
+        segment(10, 13),
+        segment(13, 5),
+        segment(3, 7),
+        segment(7, 8),
+        segment(8, 4),
+        segment(26, 18),
+        segment(18, 21),
+        segment(21, 29),
+        segment(27, 23),
+        segment(23, 24),
+        segment(24, 28),
+    ]
     angles = np.linspace(0, 2 * np.pi, samples * 3)
     lines.append(np.stack([LENGTH / 2 + CENTRE_RADIUS * np.cos(angles), WIDTH / 2 + CENTRE_RADIUS * np.sin(angles)], 1))
     return lines

@@ -27,8 +27,28 @@ NETWORK_ADDRESSES = {
 }
 PATH_FIELDS = ("wallet_path", "models_dir", "nodes_snapshot", "download_dir", "export_cache_dir")
 # Keys operators keep in the same .env for other tools: never reported as misspelled settings.
-FOREIGN_PREFIXES = ("BT_", "BITTENSOR_", "CUDA_", "NVIDIA_", "YOLO_", "OMP_", "MKL_", "MALLOC_", "PYTORCH_",
-                    "TORCH_", "HF_", "PYTHON", "PM2_", "SCOREMINER_", "WANDB_", "NCCL_", "TZ", "PATH", "HOME", "LANG")
+FOREIGN_PREFIXES = (
+    "BT_",
+    "BITTENSOR_",
+    "CUDA_",
+    "NVIDIA_",
+    "YOLO_",
+    "OMP_",
+    "MKL_",
+    "MALLOC_",
+    "PYTORCH_",
+    "TORCH_",
+    "HF_",
+    "PYTHON",
+    "PM2_",
+    "SCOREMINER_",
+    "WANDB_",
+    "NCCL_",
+    "TZ",
+    "PATH",
+    "HOME",
+    "LANG",
+)
 
 
 def _f(default: Any, meaning: str, allowed: str, **kw: Any) -> Any:
@@ -56,41 +76,64 @@ class Settings(BaseSettings):
     load_old_nodes: bool = _f(True, "Start from the saved metagraph snapshot.", "true or false")
     nodes_snapshot: Path = _f(Path("nodes.json"), "Where the metagraph snapshot is saved.", "a file path")
     allowed_validator_hotkeys: Annotated[list[str], NoDecode] = _f(
-        [], "Hotkeys served without the metagraph lookup (testnet/local); signatures still checked.",
+        [],
+        "Hotkeys served without the metagraph lookup (testnet/local); signatures still checked.",
         "comma-separated ss58 addresses",
     )
     device: str = _f("auto", "Torch device for the models.", "auto, cpu, cuda, cuda:N, mps")
     half: bool = _f(False, "Half precision (CUDA only).", "true or false")
     backend: Literal["auto", "torch", "onnx", "openvino", "tensorrt"] = _f(
-        "auto", "Inference runtime; auto: TensorRT on CUDA (else torch), OpenVINO on CPU (else torch).",
-        "auto, torch, onnx, openvino, tensorrt")
+        "auto",
+        "Inference runtime; auto: TensorRT on CUDA (else torch), OpenVINO on CPU (else torch).",
+        "auto, torch, onnx, openvino, tensorrt",
+    )
     torch_threads: int | None = _f(
-        None, "Threads for the forward pass (all cores this process may use when empty).", "1 to 256", ge=1, le=256)
+        None, "Threads for the forward pass (all cores this process may use when empty).", "1 to 256", ge=1, le=256
+    )
     export_cache_dir: Path | None = _f(
-        None, "Where exported models are cached (MODELS_DIR/.cache when empty).", "a directory")
+        None, "Where exported models are cached (MODELS_DIR/.cache when empty).", "a directory"
+    )
     batch_size: int = _f(8, "Frames per model call.", "1 to 1024", ge=1, le=1024)
     img_size: int = _f(1280, "Model input size; default for both models.", "32 to 4096, multiple of 32", ge=32, le=4096)
-    player_img_size: int | None = _f(None, "Player model input size (IMG_SIZE when empty).", "32 to 4096, multiple of 32", ge=32, le=4096)
-    pitch_img_size: int | None = _f(None, "Pitch model input size (IMG_SIZE when empty).", "32 to 4096, multiple of 32", ge=32, le=4096)
+    player_img_size: int | None = _f(
+        None, "Player model input size (IMG_SIZE when empty).", "32 to 4096, multiple of 32", ge=32, le=4096
+    )
+    pitch_img_size: int | None = _f(
+        None, "Pitch model input size (IMG_SIZE when empty).", "32 to 4096, multiple of 32", ge=32, le=4096
+    )
     frame_stride: int = _f(1, "Run the models on every Nth frame; others are interpolated.", "1 to 10", ge=1, le=10)
     prefetch_frames: int = _f(64, "Decoded frames buffered ahead of inference.", "1 to 4096", ge=1, le=4096)
     detection_confidence: float = _f(0.25, "Least confidence for a player/ball detection.", "0 to 1", ge=0, le=1)
     keypoint_confidence: float = _f(0.5, "Keypoints below this confidence are sent as [0, 0].", "0 to 1", ge=0, le=1)
     keypoint_mode: Literal["registered", "raw"] = _f(
-        "registered", "Answer keypoints: the pitch template fitted to the model's points, or the raw points.",
-        "registered, raw")
+        "registered",
+        "Answer keypoints: the pitch template fitted to the model's points, or the raw points.",
+        "registered, raw",
+    )
     models_dir: Path = _f(Path("models"), "Folder that holds the weights.", "a directory")
     player_model: str = _f("football-player-detection.pt", "Player detector weights in MODELS_DIR.", "a file name")
     pitch_model: str = _f("football-pitch-detection.pt", "Pitch keypoint weights in MODELS_DIR.", "a file name")
     download_max_mb: int = _f(512, "Largest challenge video accepted, in MB.", "1 to 16384", ge=1, le=16384)
-    download_timeout_s: float = _f(60.0, "Longest a challenge video download may take.", "1 to 600 seconds", ge=1, le=600)
-    download_dir: Path | None = _f(None, "Where challenge videos are downloaded (system temp when empty).", "a directory")
+    download_timeout_s: float = _f(
+        60.0, "Longest a challenge video download may take.", "1 to 600 seconds", ge=1, le=600
+    )
+    download_dir: Path | None = _f(
+        None, "Where challenge videos are downloaded (system temp when empty).", "a directory"
+    )
     challenge_deadline_s: float = _f(
-        240.0, "Longest a validator waits for an answer; challenges that would finish later are refused (503).",
-        "10 to 3600 seconds", ge=10, le=3600)
+        240.0,
+        "Longest a validator waits for an answer; challenges that would finish later are refused (503).",
+        "10 to 3600 seconds",
+        ge=10,
+        le=3600,
+    )
     chain_timeout_s: float = _f(
-        10.0, "Longest wait for one answer from the chain node; then the saved snapshot is used.",
-        "1 to 120 seconds", ge=1, le=120)
+        10.0,
+        "Longest wait for one answer from the chain node; then the saved snapshot is used.",
+        "1 to 120 seconds",
+        ge=1,
+        le=120,
+    )
     metagraph_refresh_s: float = _f(600.0, "Seconds between metagraph refreshes.", "10 to 86400", ge=10, le=86400)
     host: str = _f("0.0.0.0", "Address the miner listens on.", "an IP address or host name")
     port: int = _f(7999, "Port the miner listens on.", "1 to 65535", ge=1, le=65535)
@@ -261,17 +304,19 @@ def load_settings(
     lookup = find_env_file(env_file, cwd) if use_env_file else EnvFileLookup(None, "ignored", [])
     file_values = {k.upper(): v for k, v in dotenv_values(lookup.path).items() if v} if lookup.path else {}
     sources = _sources(flags, sets, file_values, lookup.path, preset)
-    preset_values = {k: v for k, v in (preset.values if preset else {}).items() if sources.get(k, "").startswith("preset")}
+    preset_values = {
+        k: v for k, v in (preset.values if preset else {}).items() if sources.get(k, "").startswith("preset")
+    }
     given = {**preset_values, **sets, **flags}
     invalid: dict[str, str] = {}
     try:
-        settings = Settings(_env_file=lookup.path, **given)  # type: ignore[call-arg]
+        settings = Settings(_env_file=lookup.path, **given)
     except ValidationError as exc:
         if not lenient:
             raise ConfigError(_explain(exc, sources)) from None
         invalid = _invalid_fields(exc, sources)
         defaults = {name: Settings.model_fields[name].default for name in invalid}
-        settings = Settings(_env_file=lookup.path, **{**given, **defaults})  # type: ignore[call-arg]
+        settings = Settings(_env_file=lookup.path, **{**given, **defaults})
     _anchor_paths(settings, sources, lookup, cwd or Path.cwd())
     settings._sources = sources
     settings._lookup = lookup
@@ -301,15 +346,9 @@ def pm2_home() -> Path:
     return Path(os.environ.get("PM2_HOME") or Path.home() / ".pm2")
 
 
-def configure_ultralytics_environment() -> None:
-    """Keep ultralytics from installing packages or reaching the network at run time."""
-    os.environ["YOLO_AUTOINSTALL"] = "false"
-    os.environ["YOLO_OFFLINE"] = "1"
-    os.environ.setdefault("YOLO_VERBOSE", "false")
-
-
-def _sources(flags: dict[str, Any], sets: dict[str, Any], file_values: dict[str, str], path: Path | None,
-             preset: Preset | None) -> dict[str, str]:
+def _sources(
+    flags: dict[str, Any], sets: dict[str, Any], file_values: dict[str, str], path: Path | None, preset: Preset | None
+) -> dict[str, str]:
     environment = {k.upper() for k, v in os.environ.items() if v}
     sources = {}
     for name in Settings.model_fields:

@@ -28,13 +28,18 @@ class BenchConfig:
         return f"{head} {self.imgsz}/{self.pitch_imgsz} {'fp16' if self.half else 'fp32'}{tail}"
 
     def env_lines(self) -> list[str]:
-        return [f"FRAME_STRIDE={self.stride}", f"BATCH_SIZE={self.batch}", f"PLAYER_IMG_SIZE={self.imgsz}",
-                f"PITCH_IMG_SIZE={self.pitch_imgsz}", f"HALF={'true' if self.half else 'false'}",
-                f"BACKEND={self.backend}"]
+        return [
+            f"FRAME_STRIDE={self.stride}",
+            f"BATCH_SIZE={self.batch}",
+            f"PLAYER_IMG_SIZE={self.imgsz}",
+            f"PITCH_IMG_SIZE={self.pitch_imgsz}",
+            f"HALF={'true' if self.half else 'false'}",
+            f"BACKEND={self.backend}",
+        ]
 
 
 def parse_ints(text: str, name: str, low: int = 1, high: int = 4096, multiple: int = 1) -> list[int]:
-    """"1,2,3" → [1, 2, 3]; UsageError naming the flag and the bad item."""
+    """ "1,2,3" → [1, 2, 3]; UsageError naming the flag and the bad item."""
     values = []
     for item in (part.strip() for part in text.split(",")):
         if not item.isdigit() or not low <= int(item) <= high or int(item) % multiple:
@@ -44,23 +49,32 @@ def parse_ints(text: str, name: str, low: int = 1, high: int = 4096, multiple: i
     return sorted(set(values))
 
 
-def build_grid(strides: list[int], batches: list[int], sizes: list[int], pitch_sizes: list[int] | None,
-               precisions: list[bool], backends: list[str] | None = None) -> list[BenchConfig]:
+def build_grid(
+    strides: list[int],
+    batches: list[int],
+    sizes: list[int],
+    pitch_sizes: list[int] | None,
+    precisions: list[bool],
+    backends: list[str] | None = None,
+) -> list[BenchConfig]:
     """The reference row (stride 1, batch 1, largest sizes, fp32, torch) first, then every combination."""
     pitch: list[int | None] = list(pitch_sizes) if pitch_sizes else [None]
     rows = [BenchConfig(1, 1, max(sizes), max(pitch_sizes or sizes), False, reference=True)]
-    for backend, stride, batch, size, psize, half in itertools.product(backends or ["torch"], strides, batches, sizes,
-                                                                      pitch, precisions):
+    for backend, stride, batch, size, psize, half in itertools.product(
+        backends or ["torch"], strides, batches, sizes, pitch, precisions
+    ):
         rows.append(BenchConfig(stride, batch, size, psize or size, half, backend=backend))
     return rows
 
 
 def parse_backends(text: str) -> list[str]:
-    """"torch,openvino" → ["torch", "openvino"] (order kept); UsageError for an unknown name."""
+    """ "torch,openvino" → ["torch", "openvino"] (order kept); UsageError for an unknown name."""
     from scoreminer.inference.yolo.export import BACKENDS
 
     names = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     unknown = [name for name in names if name not in BACKENDS]
     if unknown or not names:
-        raise UsageError(f"--backend {text!r}: {', '.join(unknown) or 'empty'}", f"use comma-separated {', '.join(BACKENDS)}")
+        raise UsageError(
+            f"--backend {text!r}: {', '.join(unknown) or 'empty'}", f"use comma-separated {', '.join(BACKENDS)}"
+        )
     return names

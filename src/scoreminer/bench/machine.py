@@ -9,8 +9,10 @@ import psutil
 
 def describe_machine(device: str = "cpu") -> str:
     """Architecture, cores, memory, Python, and the GPU's name when measuring on CUDA."""
-    text = f"{platform.machine()}, {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, " \
-           f"Python {platform.python_version()}"
+    text = (
+        f"{platform.machine()}, {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
+        f"Python {platform.python_version()}"
+    )
     if device.startswith("cuda"):
         import torch
 

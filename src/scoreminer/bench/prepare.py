@@ -39,7 +39,7 @@ def prepare_video(video: Path | None, synthetic: bool, frames: int | None, work:
 def cut(video: Path, frames: int, out: Path) -> Path:
     """The first `frames` frames of `video`, re-encoded."""
     capture, info = open_capture(video)
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), info.fps, (info.width, info.height))
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), info.fps, (info.width, info.height))
     written = 0
     try:
         while written < frames:

@@ -49,13 +49,26 @@ class BenchRow:
         return min(present) if present else 1.0
 
     def as_dict(self) -> dict:
-        return {"config": asdict(self.config), "label": self.config.label, "frames": self.frames,
-                "wall_s": self.wall_s, "median_s": round(self.median_s, 4), "fps": round(self.fps, 2),
-                "speedup": round(self.speedup, 3), "projected_750_s": round(self.projected_750_s, 2),
-                "stages": self.stages, "peak_rss_mb": round(self.peak_rss_mb, 1), "peak_gpu_mb": self.peak_gpu_mb,
-                "agreement": self.agreement.as_dict(), "agreement_score": self.agreement_score,
-                "keypoint_estimate": self.keypoint_estimate, "boxes_dropped_share": self.boxes_dropped_share,
-                "faults_per_frame": self.faults_per_frame, "threads": self.threads, "backend": self.backend}
+        return {
+            "config": asdict(self.config),
+            "label": self.config.label,
+            "frames": self.frames,
+            "wall_s": self.wall_s,
+            "median_s": round(self.median_s, 4),
+            "fps": round(self.fps, 2),
+            "speedup": round(self.speedup, 3),
+            "projected_750_s": round(self.projected_750_s, 2),
+            "stages": self.stages,
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "peak_gpu_mb": self.peak_gpu_mb,
+            "agreement": self.agreement.as_dict(),
+            "agreement_score": self.agreement_score,
+            "keypoint_estimate": self.keypoint_estimate,
+            "boxes_dropped_share": self.boxes_dropped_share,
+            "faults_per_frame": self.faults_per_frame,
+            "threads": self.threads,
+            "backend": self.backend,
+        }
 
 
 @dataclass
@@ -71,8 +84,14 @@ class BenchmarkResult:
     def best(self) -> BenchRow | None:
         """The fastest non-reference row within the budget that answers every frame, keeps the boxes
         (worst class F1 ≥ min_agreement) and keeps the keypoints (estimate ≥ min_agreement × the reference's)."""
-        fits = [r for r in self.rows[1:] if r.projected_750_s <= self.budget_s and r.agreement_score >= self.min_agreement
-                and r.agreement.frames_answered == 1.0 and self._keeps_keypoints(r)]
+        fits = [
+            r
+            for r in self.rows[1:]
+            if r.projected_750_s <= self.budget_s
+            and r.agreement_score >= self.min_agreement
+            and r.agreement.frames_answered == 1.0
+            and self._keeps_keypoints(r)
+        ]
         return min(fits, key=lambda r: r.median_s, default=None)
 
     def _keeps_keypoints(self, row: BenchRow) -> bool:
@@ -83,6 +102,12 @@ class BenchmarkResult:
 
     def as_dict(self) -> dict:
         best = self.best()
-        return {"video": self.video, "device": self.device, "budget_s": self.budget_s,
-                "min_agreement": self.min_agreement, "rows": [r.as_dict() for r in self.rows],
-                "best": best.config.label if best else None, "env": best.config.env_lines() if best else None}
+        return {
+            "video": self.video,
+            "device": self.device,
+            "budget_s": self.budget_s,
+            "min_agreement": self.min_agreement,
+            "rows": [r.as_dict() for r in self.rows],
+            "best": best.config.label if best else None,
+            "env": best.config.env_lines() if best else None,
+        }

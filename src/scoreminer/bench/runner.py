@@ -6,63 +6,64 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from scoreminer.bench.grid import BenchConfig
 from scoreminer.bench.memory import peak_rss
 from scoreminer.bench.result import BenchmarkResult, BenchRow
 from scoreminer.compare import compare
-from scoreminer.inference.pipeline import Pipeline, PipelineConfig, PipelineOutput
+from scoreminer.inference.factory import ModelStore, Wiring, wire
+from scoreminer.inference.pipeline import Mode, Pipeline, PipelineConfig, PipelineOutput
 from scoreminer.scoring.estimate import estimate, read_evidence
 
 RowDone = Callable[[BenchRow], None]
 
 
 class ModelCache:
-    """Loaded (and exported) models shared by rows that run them the same way (loading per row would dominate)."""
+    """The bench's pipelines, all wired by the factory from one model store (loading per row would dominate)."""
 
-    def __init__(self, player: Path, pitch: Path, device: str, confidence: float, keypoint_mode: str = "registered",
-                 threads: int = 1, export_cache: Path | None = None) -> None:
-        from scoreminer.inference.allocator import keep_freed_memory
+    def __init__(
+        self,
+        player: Path,
+        pitch: Path,
+        device: str,
+        confidence: float,
+        keypoint_mode: str = "registered",
+        threads: int = 1,
+        export_cache: Path | None = None,
+    ) -> None:
         from scoreminer.inference.yolo import resolve_device
 
-        keep_freed_memory()  # as build_pipeline does: every row measures the allocator the miner runs with
         self.player, self.pitch = player, pitch
         self.device = resolve_device(device)
         self.confidence = confidence
         self.keypoint_mode = keypoint_mode
         self.threads = threads
         self.export_cache = export_cache or player.parent / ".cache"
-        self._models: dict[tuple, tuple[Any, str]] = {}
+        self.store = ModelStore()
 
     def pipeline(self, config: BenchConfig, keypoint_confidence: float) -> Pipeline:
-        from scoreminer.inference.yolo import ByteTrackTracker, YoloDetector, YoloKeypoints
-        from scoreminer.inference.yolo.export import load_model
-        from scoreminer.inference.yolo.loader import RunOptions
-
-        half = config.half and self.device.startswith("cuda")
         batch = 1 if config.reference else config.batch
-
-        def model(path: Path, task: str, options: RunOptions) -> tuple[Any, str]:
-            # torch models are shared across sizes and batches; an export is made for exactly one of each
-            key = (str(path), half, config.backend) + (() if config.backend == "torch" else (options.imgsz, batch))
-            if key not in self._models:
-                self._models[key] = load_model(path, task, config.backend, options, self.export_cache)
-            return self._models[key]
-
-        player_options = RunOptions(self.device, half, config.imgsz, batch, self.confidence)
-        pitch_options = RunOptions(self.device, half, config.pitch_imgsz, batch, self.confidence)
-        player, player_backend = model(self.player, "detect", player_options)
-        pitch, pitch_backend = model(self.pitch, "pose", pitch_options)
-        used = player_backend if player_backend == pitch_backend else f"{player_backend}/{pitch_backend}"
         stride = 1 if config.reference else config.stride
-        return Pipeline(YoloDetector(self.player, player_options, player), YoloKeypoints(self.pitch, pitch_options, pitch),
-                        ByteTrackTracker, PipelineConfig(stride=stride, batch_size=batch,
-                                                         keypoint_confidence=keypoint_confidence,
-                                                         keypoint_mode=self.keypoint_mode), self.device, used)
+        pipeline_config = PipelineConfig(
+            stride=stride, batch_size=batch, keypoint_confidence=keypoint_confidence, keypoint_mode=self.keypoint_mode
+        )
+        wiring = Wiring(
+            self.player,
+            self.pitch,
+            self.device,
+            config.half,
+            config.imgsz,
+            config.pitch_imgsz,
+            self.confidence,
+            config.backend,
+            self.export_cache,
+            self.threads_for(config),
+            pipeline_config,
+        )
+        return wire(wiring, self.store)
 
     def threads_for(self, config: BenchConfig) -> int:
-        """The reference row keeps the thread count importing ultralytics leaves (the stock miner's); others TORCH_THREADS."""
+        """The reference row keeps the threads ultralytics leaves (the stock miner's); the others TORCH_THREADS."""
         from scoreminer.inference.yolo.loader import ULTRALYTICS_THREADS
 
         return ULTRALYTICS_THREADS if config.reference else self.threads
@@ -77,24 +78,32 @@ class Measured:
 
 
 def measure(pipeline: Pipeline, video: Path, config: BenchConfig, repeats: int, threads: int) -> Measured:
-    """A warm-up run, then `repeats` timed runs at `threads`: peak RSS, (CUDA) peak GPU memory, page faults per frame."""
+    """A warm-up run, then `repeats` timed runs at `threads`: peak RSS, (CUDA) peak GPU memory, faults per frame."""
     from scoreminer.inference.allocator import minor_faults
     from scoreminer.inference.yolo import set_threads
 
-    run = pipeline.run_reference if config.reference else pipeline.run
+    mode: Mode = "reference" if config.reference else "pipelined"
     set_threads(threads)
-    run(video)
+    pipeline.run(video, mode=mode)
     gpu = _gpu_reset()
     faults = minor_faults()
     with peak_rss() as memory:
-        outputs = [run(video) for _ in range(repeats)]
+        outputs = [pipeline.run(video, mode=mode) for _ in range(repeats)]
     frames = sum(len(o.answers) for o in outputs) or 1
     return Measured(outputs, memory.peak_rss_mb, _gpu_peak() if gpu else None, (minor_faults() - faults) / frames)
 
 
-def run_benchmark(video: Path, grid: list[BenchConfig], cache: ModelCache, repeats: int, budget_s: float,
-                  min_agreement: float, reference_answer: list | None = None, keypoint_confidence: float = 0.5,
-                  on_row: RowDone | None = None) -> BenchmarkResult:
+def run_benchmark(
+    video: Path,
+    grid: list[BenchConfig],
+    cache: ModelCache,
+    repeats: int,
+    budget_s: float,
+    min_agreement: float,
+    reference_answer: list | None = None,
+    keypoint_confidence: float = 0.5,
+    on_row: RowDone | None = None,
+) -> BenchmarkResult:
     """Measure every row; quality is judged against `reference_answer` or the reference row's own answer."""
     result = BenchmarkResult(str(video), cache.device, budget_s, min_agreement)
     evidence = read_evidence(video)  # what the validator reads from the clip, once for every row
@@ -105,12 +114,25 @@ def run_benchmark(video: Path, grid: list[BenchConfig], cache: ModelCache, repea
         outputs, rss, gpu = measured.outputs, measured.peak_rss_mb, measured.peak_gpu_mb
         answers = outputs[-1].answers
         reference_answer = reference_answer if reference_answer is not None else answers
-        stages = {k: round(statistics.median(o.timings.as_dict()[k] for o in outputs), 4) for k in outputs[0].timings.as_dict()}
+        stages = {
+            k: round(statistics.median(o.timings.as_dict()[k] for o in outputs), 4)
+            for k in outputs[0].timings.as_dict()
+        }
         scored = estimate(answers, evidence)
-        row = BenchRow(config, len(answers), [round(o.timings.total, 4) for o in outputs], stages, rss, gpu,
-                       compare(answers, reference_answer), keypoint_estimate=round(scored.keypoint_score, 4),
-                       boxes_dropped_share=round(scored.boxes.dropped_share, 4),
-                       faults_per_frame=round(measured.faults_per_frame, 1), threads=threads, backend=pipeline.backend)
+        row = BenchRow(
+            config,
+            len(answers),
+            [round(o.timings.total, 4) for o in outputs],
+            stages,
+            rss,
+            gpu,
+            compare(answers, reference_answer),
+            keypoint_estimate=round(scored.keypoint_score, 4),
+            boxes_dropped_share=round(scored.boxes.dropped_share, 4),
+            faults_per_frame=round(measured.faults_per_frame, 1),
+            threads=threads,
+            backend=pipeline.backend,
+        )
         base = result.rows[0].median_s if result.rows else row.median_s
         row = BenchRow(**{**row.__dict__, "speedup": base / row.median_s if row.median_s else 0.0})
         result.rows.append(row)

@@ -21,8 +21,10 @@ class ClipAccuracy:
     def line(self) -> str:
         f1 = self.agreement.f1
         kp = self.agreement.keypoint_error_px
-        return (f"seed {self.seed}: player F1 {f1['player']}, goalkeeper F1 {f1['goalkeeper']}, referee F1 "
-                f"{f1['referee']}, ball F1 {f1['ball']}; keypoint error {kp} px, recall {self.agreement.keypoint_recall}")
+        return (
+            f"seed {self.seed}: player F1 {f1['player']}, goalkeeper F1 {f1['goalkeeper']}, referee F1 "
+            f"{f1['referee']}, ball F1 {f1['ball']}; keypoint error {kp} px, recall {self.agreement.keypoint_recall}"
+        )
 
 
 def clip_accuracy(pipeline: Pipeline, clip: Path, truth: list[dict], seed: int) -> ClipAccuracy:

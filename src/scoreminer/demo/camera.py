@@ -45,8 +45,20 @@ class Camera:
         return in_front & (x >= margin) & (y >= margin) & (x < self.width - margin) & (y < self.height - margin)
 
 
-def broadcast_camera(look_x: float, look_y: float, zoom: float, width: int, height: int,
-                     side_offset: float = 4500.0, elevation: float = 2200.0) -> Camera:
+def broadcast_camera(
+    look_x: float,
+    look_y: float,
+    zoom: float,
+    width: int,
+    height: int,
+    side_offset: float = 4500.0,
+    elevation: float = 2200.0,
+) -> Camera:
     """The main camera on the halfway line, behind the near touchline (y < 0), aimed at (look_x, look_y)."""
-    return Camera(position=(6000.0, -side_offset, elevation), target=(look_x, look_y, 0.0),
-                  focal=zoom * width, width=width, height=height)
+    return Camera(
+        position=(6000.0, -side_offset, elevation),
+        target=(look_x, look_y, 0.0),
+        focal=zoom * width,
+        width=width,
+        height=height,
+    )

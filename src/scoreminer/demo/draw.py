@@ -5,9 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from scoreminer.contract import BALL, GOALKEEPER, REFEREE
 from scoreminer.demo.camera import Camera
+from scoreminer.demo.scene import Match
 from scoreminer.pitch import LENGTH, WIDTH, line_polylines, spots
-from scoreminer.demo.scene import BALL, GOALKEEPER, REFEREE, Match
 
 KITS = {  # (shirt, shorts) in BGR
     (2, 0): ((40, 40, 210), (235, 235, 235)),
@@ -52,7 +53,9 @@ def paint_person(image: np.ndarray, camera: Camera, xy: np.ndarray, kit: tuple) 
     shirt, shorts = kit
 
     def rect(y0: float, y1: float, half: float, colour, dx: float = 0.0) -> None:
-        cv2.rectangle(image, (int(cx + dx - half), int(top + y0 * h)), (int(cx + dx + half), int(top + y1 * h)), colour, -1)
+        cv2.rectangle(
+            image, (int(cx + dx - half), int(top + y0 * h)), (int(cx + dx + half), int(top + y1 * h)), colour, -1
+        )
 
     rect(0.68, 1.0, w * 0.12, (30, 30, 30), dx=-w * 0.17)
     rect(0.68, 1.0, w * 0.12, (30, 30, 30), dx=w * 0.17)
@@ -70,7 +73,9 @@ def paint_ball(image: np.ndarray, camera: Camera, xy: np.ndarray) -> tuple[float
     return (centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius)
 
 
-def paint_actors(image: np.ndarray, camera: Camera, match: Match, positions: np.ndarray) -> list[tuple[int, int, tuple]]:
+def paint_actors(
+    image: np.ndarray, camera: Camera, match: Match, positions: np.ndarray
+) -> list[tuple[int, int, tuple]]:
     """Draw everyone far-to-near; return (track, class, box) for each."""
     depth = positions[:, 1]  # the camera sits at y < 0: larger y is farther
     drawn = []

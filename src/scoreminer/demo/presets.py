@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoreminer.network.hotkey import load_hotkey, new_keypair, write_hotkey
+from scoreminer.network.auth.hotkey import load_hotkey, new_keypair, write_hotkey
 from scoreminer.settings import Preset
 
 WEIGHTS = Path(__file__).parent / "weights"
@@ -17,9 +17,17 @@ DEMO_KEYPOINT_CONFIDENCE = 0.4
 
 def demo_models() -> Preset:
     """The shipped demo weights at the sizes they were trained at (process-video, bench, demo run)."""
-    return Preset("demo", {"models_dir": WEIGHTS, "player_model": PLAYER, "pitch_model": PITCH,
-                           "player_img_size": PLAYER_IMG_SIZE, "pitch_img_size": PITCH_IMG_SIZE,
-                           "keypoint_confidence": DEMO_KEYPOINT_CONFIDENCE})
+    return Preset(
+        "demo",
+        {
+            "models_dir": WEIGHTS,
+            "player_model": PLAYER,
+            "pitch_model": PITCH,
+            "player_img_size": PLAYER_IMG_SIZE,
+            "pitch_img_size": PITCH_IMG_SIZE,
+            "keypoint_confidence": DEMO_KEYPOINT_CONFIDENCE,
+        },
+    )
 
 
 def demo_miner(folder: Path) -> tuple[Preset, Path]:
@@ -32,9 +40,17 @@ def demo_miner(folder: Path) -> tuple[Preset, Path]:
     if not validator_key.exists():
         write_hotkey(validator_key, new_keypair())
     validator = load_hotkey(validator_key).ss58_address
-    values = {**demo_models().values, "wallet_path": wallets, "wallet_name": "demo", "hotkey_name": "miner",
-              "allowed_validator_hotkeys": validator, "refresh_nodes": False, "load_old_nodes": False,
-              "nodes_snapshot": folder / "nodes.json", "netuid": 0}  # no chain in the demo: any subnet id will do
+    values = {
+        **demo_models().values,
+        "wallet_path": wallets,
+        "wallet_name": "demo",
+        "hotkey_name": "miner",
+        "allowed_validator_hotkeys": validator,
+        "refresh_nodes": False,
+        "load_old_nodes": False,
+        "nodes_snapshot": folder / "nodes.json",
+        "netuid": 0,
+    }  # no chain in the demo: any subnet id will do
     return Preset("demo", values), validator_key
 
 

@@ -11,9 +11,9 @@ import numpy as np
 
 from scoreminer.demo.camera import Camera, broadcast_camera
 from scoreminer.demo.draw import paint_actors, paint_background
-from scoreminer.pitch import keypoints
 from scoreminer.demo.scene import Match
 from scoreminer.errors import VideoError
+from scoreminer.pitch import keypoints
 
 MIN_VISIBLE = 0.4  # share of a box that must be inside the frame to count as visible
 
@@ -49,7 +49,9 @@ def frame_truth(camera: Camera, drawn: list[tuple[int, int, tuple]]) -> dict:
     """Keypoints ([0, 0] when off-screen) and visible objects, clipped, in the answer format."""
     pixels, in_front = camera.project(keypoints())
     seen = camera.visible(pixels, in_front)
-    points = [[round(float(x), 2), round(float(y), 2)] if ok else [0.0, 0.0] for (x, y), ok in zip(pixels, seen)]
+    points = [
+        [round(float(x), 2), round(float(y), 2)] if ok else [0.0, 0.0] for (x, y), ok in zip(pixels, seen, strict=False)
+    ]
     objects = []
     for track, class_id, (x1, y1, x2, y2) in drawn:
         cx1, cy1 = max(0.0, x1), max(0.0, y1)
@@ -61,23 +63,33 @@ def frame_truth(camera: Camera, drawn: list[tuple[int, int, tuple]]) -> dict:
     return {"keypoints": points, "objects": objects}
 
 
-def render_frame(match: Match, t: float, plan: list[Shot], width: int, height: int,
-                 rng: np.random.Generator | None = None) -> tuple[np.ndarray, dict]:
+def render_frame(
+    match: Match, t: float, plan: list[Shot], width: int, height: int, rng: np.random.Generator | None = None
+) -> tuple[np.ndarray, dict]:
     camera = camera_at(match, t, plan, width, height)
     image = paint_background(camera)
     drawn = paint_actors(image, camera, match, match.positions(t))
     if rng is not None:  # mild sensor noise
-        image = np.clip(image.astype(np.int16) + rng.normal(0, 3, image.shape).astype(np.int16), 0, 255).astype(np.uint8)
+        image = np.clip(image.astype(np.int16) + rng.normal(0, 3, image.shape).astype(np.int16), 0, 255).astype(
+            np.uint8
+        )
     return image, frame_truth(camera, drawn)
 
 
-def render_clip(path: Path, seed: int = 0, frames: int = 250, fps: float = 25.0, width: int = 1280,
-                height: int = 720, cuts: bool = True) -> list[dict]:
+def render_clip(
+    path: Path,
+    seed: int = 0,
+    frames: int = 250,
+    fps: float = 25.0,
+    width: int = 1280,
+    height: int = 720,
+    cuts: bool = True,
+) -> list[dict]:
     """Write an MP4 and return its ground truth: one answer-format entry per frame."""
     match, rng = Match(seed), np.random.default_rng(seed + 2)
     plan = shots(seed, frames / fps, cuts)
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise VideoError(f"cannot write {path}", "check the folder exists and is writable")
     truth = []

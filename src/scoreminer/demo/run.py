@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +10,10 @@ import cv2
 from scoreminer.compare import Agreement, compare
 from scoreminer.demo.render import render_clip, write_truth
 from scoreminer.inference.pipeline import Pipeline, Progress
-from scoreminer.inference.summary import RunSummary, challenge_answer, summarize
-from scoreminer.video.annotate import draw, write_annotated
+from scoreminer.inference.process import process_video
+from scoreminer.inference.summary import RunSummary
+from scoreminer.inference.types import FrameResult
+from scoreminer.video.annotate import draw
 
 
 @dataclass(frozen=True)
@@ -22,22 +23,40 @@ class DemoResult:
     files: dict[str, Path]
 
 
-def run_demo(pipeline: Pipeline, folder: Path, frames: int = 250, seed: int = 7, progress: Progress | None = None,
-             min_confidence: float = 0.5) -> DemoResult:
+def run_demo(
+    pipeline: Pipeline,
+    folder: Path,
+    frames: int = 250,
+    seed: int = 7,
+    progress: Progress | None = None,
+    min_confidence: float = 0.5,
+) -> DemoResult:
     """Render a match, answer it, compare with the truth; leave answer, truth, annotated video and a still."""
     folder.mkdir(parents=True, exist_ok=True)
     clip = folder / "clip.mp4"
     truth = render_clip(clip, seed=seed, frames=frames)
-    output = pipeline.run(clip, progress=progress)
-    files = {"clip": clip, "truth": write_truth(folder / "truth.json", truth),
-             "answer": folder / "answer.json", "annotated": folder / "annotated.mp4", "still": folder / "annotated.png"}
-    files["answer"].write_text(json.dumps(challenge_answer(output, "demo").model_dump(mode="json")))
-    write_annotated(clip, output.frames, files["annotated"], min_confidence)
-    _write_still(clip, output.frames[len(output.frames) // 3], files["still"], min_confidence)
-    return DemoResult(summarize(output), compare(output.answers, truth), files)
+    files = {
+        "clip": clip,
+        "truth": write_truth(folder / "truth.json", truth),
+        "answer": folder / "answer.json",
+        "annotated": folder / "annotated.mp4",
+        "still": folder / "annotated.png",
+    }
+    run = process_video(
+        pipeline,
+        clip,
+        out=files["answer"],
+        annotate=files["annotated"],
+        challenge_id="demo",
+        min_confidence=min_confidence,
+        progress=progress,
+    )
+    results = run.output.frames
+    _write_still(clip, results[len(results) // 3], files["still"], min_confidence)
+    return DemoResult(run.summary, compare(run.output.answers, truth), files)
 
 
-def _write_still(clip: Path, result, out: Path, min_confidence: float) -> None:
+def _write_still(clip: Path, result: FrameResult, out: Path, min_confidence: float) -> None:
     capture = cv2.VideoCapture(str(clip))
     capture.set(cv2.CAP_PROP_POS_FRAMES, result.frame_number)
     ok, frame = capture.read()

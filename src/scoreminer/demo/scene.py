@@ -6,12 +6,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoreminer.contract import BALL, GOALKEEPER, PLAYER, REFEREE  # noqa: F401 - re-exported for the renderer
+from scoreminer.contract import BALL, GOALKEEPER, PLAYER, REFEREE
 from scoreminer.pitch import LENGTH, WIDTH
 
 # Outfield formation (fractions of the half, attacking +x for team 0).
-FORMATION = [(0.3, 0.2), (0.3, 0.4), (0.3, 0.6), (0.3, 0.8), (0.6, 0.15), (0.6, 0.38), (0.6, 0.62),
-             (0.6, 0.85), (0.9, 0.35), (0.9, 0.65)]
+FORMATION = [
+    (0.3, 0.2),
+    (0.3, 0.4),
+    (0.3, 0.6),
+    (0.3, 0.8),
+    (0.6, 0.15),
+    (0.6, 0.38),
+    (0.6, 0.62),
+    (0.6, 0.85),
+    (0.9, 0.35),
+    (0.9, 0.65),
+]
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,12 @@ class Match:
         out = [ball]
         for actor in self.actors[1:]:
             a, b, c, d = actor.phase
-            wobble = np.array([350 * np.sin(0.5 * t + a) + 150 * np.sin(1.3 * t + b),
-                               300 * np.sin(0.45 * t + c) + 120 * np.sin(1.1 * t + d)])
+            wobble = np.array(
+                [
+                    350 * np.sin(0.5 * t + a) + 150 * np.sin(1.3 * t + b),
+                    300 * np.sin(0.45 * t + c) + 120 * np.sin(1.1 * t + d),
+                ]
+            )
             if actor.class_id == GOALKEEPER:
                 pos = np.array([actor.base[0], WIDTH / 2 + 0.25 * (ball[1] - WIDTH / 2)]) + wobble * 0.3
             elif actor.class_id == REFEREE:

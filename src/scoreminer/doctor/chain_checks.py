@@ -6,10 +6,10 @@ import time
 
 from scoreminer.doctor.report import Check, fail, ok, skip, warn
 from scoreminer.errors import ChainError, HotkeyError
-from scoreminer.network.chain import block_timestamp_ms, chain_head, connect
-from scoreminer.network.fetch import fetch_snapshot
-from scoreminer.network.hotkey import load_hotkey
-from scoreminer.network.nodes import MetagraphSnapshot
+from scoreminer.network.auth.hotkey import load_hotkey
+from scoreminer.network.chain.connection import block_timestamp_ms, chain_head, connect
+from scoreminer.network.chain.fetch import fetch_snapshot
+from scoreminer.network.chain.nodes import MetagraphSnapshot
 from scoreminer.settings import Settings
 
 SKEW_WARN_S = 30.0
@@ -56,13 +56,23 @@ def registration_checks(settings: Settings) -> list[Check]:
 def registration_rows(snapshot: MetagraphSnapshot, hotkey: str, port: int) -> list[Check]:
     node = snapshot.by_hotkey().get(hotkey)
     if node is None:
-        return [fail("registration", f"{hotkey} is not registered on netuid {snapshot.netuid}",
-                     f"btcli subnet register --netuid {snapshot.netuid}")]
+        return [
+            fail(
+                "registration",
+                f"{hotkey} is not registered on netuid {snapshot.netuid}",
+                f"btcli subnet register --netuid {snapshot.netuid}",
+            )
+        ]
     rows = [ok("registration", f"uid {node.uid} on netuid {snapshot.netuid}")]
     axon = f"{node.ip}:{node.port}"
     if node.port != port or node.ip == "0.0.0.0":
-        rows.append(fail("axon", f"posted axon {axon}, miner listens on port {port}",
-                         f"post this machine's public ip and port {port} (fiber-post-ip) or set PORT={node.port}"))
+        rows.append(
+            fail(
+                "axon",
+                f"posted axon {axon}, miner listens on port {port}",
+                f"post this machine's public ip and port {port} (fiber-post-ip) or set PORT={node.port}",
+            )
+        )
     else:
         rows.append(ok("axon", f"posted {axon} matches PORT"))
     return rows

@@ -12,8 +12,11 @@ def check_env_file(lookup: EnvFileLookup, cwd: Path) -> Check:
     """Which .env is in use and how it was found; a warning when there is none."""
     if lookup.path:
         return ok("env file", f"cwd {cwd}; {lookup.describe()}")
-    return warn("env file", f"cwd {cwd}; {lookup.describe()}",
-                "create a .env (see .env.example) here or pass --env-file /abs/path/.env")
+    return warn(
+        "env file",
+        f"cwd {cwd}; {lookup.describe()}",
+        "create a .env (see .env.example) here or pass --env-file /abs/path/.env",
+    )
 
 
 def check_required(settings: Settings) -> Check:
@@ -32,5 +35,8 @@ def check_unknown_keys(settings: Settings) -> Check:
     if not unknown:
         return ok("env keys", "every key in the .env is a setting" if settings.env_lookup.path else "no .env in use")
     described = [f"{key} (did you mean {near}?)" if near else key for key, near in unknown.items()]
-    return warn("env keys", f"not settings, ignored: {', '.join(described)}",
-                f"rename or remove them in {settings.env_lookup.path}; every setting is listed in .env.example")
+    return warn(
+        "env keys",
+        f"not settings, ignored: {', '.join(described)}",
+        f"rename or remove them in {settings.env_lookup.path}; every setting is listed in .env.example",
+    )

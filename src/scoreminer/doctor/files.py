@@ -9,7 +9,7 @@ from scoreminer.settings import Settings
 
 def check_hotkey(settings: Settings) -> Check:
     """The hotkey file exists, parses and its ss58Address matches its secretSeed."""
-    from scoreminer.network.hotkey import load_hotkey
+    from scoreminer.network.auth.hotkey import load_hotkey
 
     try:
         keypair = load_hotkey(settings.hotkey_path)
@@ -23,7 +23,10 @@ def check_models(settings: Settings) -> Check:
     paths = [settings.player_model_path, settings.pitch_model_path]
     missing = [str(p) for p in paths if not p.is_file() or p.stat().st_size == 0]
     if missing:
-        return fail("models", "missing or empty: " + ", ".join(missing),
-                    f"copy the Score Vision weights into {settings.models_dir} or set MODELS_DIR / PLAYER_MODEL / PITCH_MODEL")
+        return fail(
+            "models",
+            "missing or empty: " + ", ".join(missing),
+            f"copy the Score Vision weights into {settings.models_dir} or set MODELS_DIR / PLAYER_MODEL / PITCH_MODEL",
+        )
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in paths)
     return ok("models", f"{settings.models_dir}: {sizes}")

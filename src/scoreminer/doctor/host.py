@@ -26,12 +26,17 @@ def check_device(settings: Settings) -> Check:
     if torch.cuda.is_available():
         index = int(wanted.partition(":")[2] or 0)
         if wanted.startswith("cuda") and index >= torch.cuda.device_count():
-            return fail("device", f"{wanted} requested, {torch.cuda.device_count()} GPU(s) present", "set DEVICE=cuda:0")
+            return fail(
+                "device", f"{wanted} requested, {torch.cuda.device_count()} GPU(s) present", "set DEVICE=cuda:0"
+            )
         props = torch.cuda.get_device_properties(index)
         return ok("device", f"{wanted}: {props.name}, {props.total_memory / 2**30:.0f} GiB")
     if wanted.startswith("cuda"):
-        return fail("device", f"DEVICE={wanted} but torch {torch.__version__} sees no CUDA GPU",
-                    "set DEVICE=cpu (slow) or fix the NVIDIA driver / install a CUDA build of torch")
+        return fail(
+            "device",
+            f"DEVICE={wanted} but torch {torch.__version__} sees no CUDA GPU",
+            "set DEVICE=cpu (slow) or fix the NVIDIA driver / install a CUDA build of torch",
+        )
     if wanted == "mps" and not torch.backends.mps.is_available():
         return fail("device", "DEVICE=mps but MPS is not available", "set DEVICE=cpu")
     if wanted == "auto":
@@ -50,8 +55,10 @@ def check_backend(settings: Settings) -> Check:
         return skip("backend", "no usable DEVICE (see the device row)")
     chosen = choose_backend(settings.backend, device)
     present = [f"{b} {backend_version(b)}" for b in BACKENDS if installed(b)]
-    found = f"BACKEND={settings.backend} → {chosen} on {device}; installed: {', '.join(present)}; " \
-            f"{settings.threads} torch threads"
+    found = (
+        f"BACKEND={settings.backend} → {chosen} on {device}; installed: {', '.join(present)}; "
+        f"{settings.threads} torch threads"
+    )
     if not installed(chosen):
         return warn("backend", found, f"pip install 'scoreminer[{EXTRA[chosen]}]' (until then torch is used)")
     return ok("backend", found)
@@ -85,8 +92,11 @@ def check_port(settings: Settings, held_by_scoreminer_ok: bool = True) -> Check:
 def port_holder(port: int) -> str:
     """`pid N: command line` of the process listening on `port`, as far as this user may see it."""
     try:
-        listeners = [c for c in psutil.net_connections(kind="inet")
-                     if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port]
+        listeners = [
+            c
+            for c in psutil.net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port
+        ]
     except (psutil.Error, OSError):
         listeners = []
     for conn in listeners:

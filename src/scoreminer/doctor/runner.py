@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scoreminer.doctor import config_checks, files, host, pm2, python_env
+from scoreminer.doctor import config_checks, files, host, pm2_checks, python_env
 from scoreminer.doctor.report import Check, DoctorReport, fail, skip
 from scoreminer.errors import ConfigError
 from scoreminer.settings import EnvFileLookup, Preset, Settings, find_env_file, load_settings
@@ -19,8 +19,16 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "backend": ("device", "backend", "torch_threads"),
     "port": ("host", "port"),
     "disk": ("download_dir",),
-    "chain": ("netuid", "subtensor_network", "subtensor_address", "chain_timeout_s", "wallet_path", "wallet_name",
-              "hotkey_name", "port"),
+    "chain": (
+        "netuid",
+        "subtensor_network",
+        "subtensor_address",
+        "chain_timeout_s",
+        "wallet_path",
+        "wallet_name",
+        "hotkey_name",
+        "port",
+    ),
 }
 
 
@@ -44,8 +52,9 @@ def run_doctor(
         lookup, use_env_file = EnvFileLookup(None, exc.problem, []), False
         checks.append(fail("env file", exc.problem, exc.fix))
     try:
-        settings = load_settings(env_file if use_env_file else None, sets, cwd=cwd, use_env_file=use_env_file,
-                                 preset=preset, lenient=True)
+        settings = load_settings(
+            env_file if use_env_file else None, sets, cwd=cwd, use_env_file=use_env_file, preset=preset, lenient=True
+        )
     except ConfigError as exc:  # an unknown --set key: nothing below would mean what the operator asked
         checks.append(fail("settings", str(exc), exc.fix or "correct the command line"))
         return _report(checks, lookup, None, show_settings)
@@ -53,7 +62,9 @@ def run_doctor(
     return _report(checks, lookup, settings, show_settings)
 
 
-def settings_checks(settings: Settings, *, offline: bool, include_pm2: bool = True, serving: bool = False) -> list[Check]:
+def settings_checks(
+    settings: Settings, *, offline: bool, include_pm2: bool = True, serving: bool = False
+) -> list[Check]:
     """The checks on a loaded settings object (serve runs these at start-up, with `serving`)."""
     checks = [config_checks.check_required(settings), config_checks.check_unknown_keys(settings)]
     runs: list[tuple[str, Callable[[], list[Check]]]] = [
@@ -73,7 +84,7 @@ def settings_checks(settings: Settings, *, offline: bool, include_pm2: bool = Tr
     for name, run in runs:
         broken = [key.upper() for key in DEPENDS_ON[name] if key in settings.invalid]
         checks += [skip(name, f"not checked: {', '.join(broken)} is invalid")] if broken else run()
-    return checks + (pm2.check_pm2() if include_pm2 else [])
+    return checks + (pm2_checks.check_pm2() if include_pm2 else [])
 
 
 def _report(checks: list[Check], lookup: EnvFileLookup, settings: Settings | None, show: bool) -> DoctorReport:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoreminer.contract import BALL, CLASS_NAMES
+from scoreminer.contract import BALL, CLASS_NAMES, FrameAnswer, ObjectAnswer
 from scoreminer.inference.types import FrameResult
-from scoreminer.network.wire import FrameAnswer, ObjectAnswer
 
 VALID_CLASSES = tuple(CLASS_NAMES)
 
@@ -24,7 +23,9 @@ def answer_keypoints(points: np.ndarray, width: int, height: int, min_confidence
     """Low-confidence or off-frame keypoints become [0, 0]: the validator drops zeros, not guesses."""
     x, y, conf = points[:, 0], points[:, 1], points[:, 2]
     keep = (conf >= min_confidence) & (x > 0) & (y > 0) & (x < width) & (y < height)
-    return [[round(float(px), 2), round(float(py), 2)] if k else [0.0, 0.0] for px, py, k in zip(x, y, keep)]
+    return [
+        [round(float(px), 2), round(float(py), 2)] if k else [0.0, 0.0] for px, py, k in zip(x, y, keep, strict=False)
+    ]
 
 
 def answer_objects(result: FrameResult, width: int, height: int) -> list[ObjectAnswer]:
@@ -36,7 +37,7 @@ def answer_objects(result: FrameResult, width: int, height: int) -> list[ObjectA
     balls = np.flatnonzero(d.class_id == BALL)
     best_ball = balls[np.argmax(d.confidence[balls])] if len(balls) else -1
     objects = []
-    for i, (box, cls) in enumerate(zip(boxes, d.class_id)):
+    for i, (box, cls) in enumerate(zip(boxes, d.class_id, strict=False)):
         if cls not in VALID_CLASSES or (cls == BALL and i != best_ball) or box[2] <= box[0] or box[3] <= box[1]:
             continue
         bbox = [round(float(v), 2) for v in box]

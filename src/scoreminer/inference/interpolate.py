@@ -7,10 +7,8 @@ import numpy as np
 from scoreminer.inference.types import Detections, FrameResult
 
 
-def fill_between(before: FrameResult, after: FrameResult | None, min_confidence: float) -> list[FrameResult]:
-    """Frames strictly between two processed frames (or, with `after` None, none: see `fill_tail`)."""
-    if after is None:
-        return []
+def fill_between(before: FrameResult, after: FrameResult, min_confidence: float) -> list[FrameResult]:
+    """Frames strictly between two processed frames (after the last one, see `fill_tail`)."""
     span = after.frame_number - before.frame_number
     return [
         FrameResult(
@@ -25,7 +23,10 @@ def fill_between(before: FrameResult, after: FrameResult | None, min_confidence:
 
 def fill_tail(last: FrameResult, total_frames: int) -> list[FrameResult]:
     """Frames after the final processed one take its boxes and keypoints."""
-    return [FrameResult(n, last.detections, last.keypoints, processed=False) for n in range(last.frame_number + 1, total_frames)]
+    return [
+        FrameResult(n, last.detections, last.keypoints, processed=False)
+        for n in range(last.frame_number + 1, total_frames)
+    ]
 
 
 def interpolate_tracks(a: Detections, b: Detections, t: float) -> Detections:
@@ -41,11 +42,14 @@ def interpolate_tracks(a: Detections, b: Detections, t: float) -> Detections:
         elif t < 0.5:
             rows.append((a.xyxy[i], a.class_id[i], a.confidence[i], track))
     if t >= 0.5:
-        rows += [(b.xyxy[j], b.class_id[j], b.confidence[j], track)
-                 for j, track in enumerate(ids_b) if track < 0 or track not in ids_a]
+        rows += [
+            (b.xyxy[j], b.class_id[j], b.confidence[j], track)
+            for j, track in enumerate(ids_b)
+            if track < 0 or track not in ids_a
+        ]
     if not rows:
         return Detections.empty()
-    boxes, classes, confidences, tracks = zip(*rows)
+    boxes, classes, confidences, tracks = zip(*rows, strict=False)
     return Detections.of(np.stack(boxes), classes, confidences, tracks)
 
 

@@ -7,20 +7,22 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
+from scoreminer.contract import FrameAnswer
 from scoreminer.errors import VideoError
 from scoreminer.inference.models import Detector, KeypointModel, TrackerFactory
 from scoreminer.inference.postprocess import PostProcessor
 from scoreminer.inference.registration import Registrar
 from scoreminer.inference.timings import StageTimings, timed
 from scoreminer.inference.types import FrameResult
-from scoreminer.network.wire import FrameAnswer
 from scoreminer.video.info import VideoInfo, open_capture
 from scoreminer.video.source import DecodeReport, FrameSource
 
 Progress = Callable[[int], None]
+Mode = Literal["pipelined", "reference"]
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,15 @@ class PipelineOutput:
 class Pipeline:
     """The models and tracker, run over a video in either mode."""
 
-    def __init__(self, detector: Detector, keypoints: KeypointModel, tracker_factory: TrackerFactory,
-                 config: PipelineConfig, device: str = "cpu", backend: str = "torch") -> None:
+    def __init__(
+        self,
+        detector: Detector,
+        keypoints: KeypointModel,
+        tracker_factory: TrackerFactory,
+        config: PipelineConfig,
+        device: str = "cpu",
+        backend: str = "torch",
+    ) -> None:
         self.device = device  # resolved: `cpu`, `cuda:0`, `mps`, never `auto`
         self.backend = backend  # the runtime in use (after any fallback), e.g. `openvino`
         self.detector = detector
@@ -58,11 +67,19 @@ class Pipeline:
         self.tracker_factory = tracker_factory
         self.config = config
 
-    def run(self, path: Path, progress: Progress | None = None) -> PipelineOutput:
+    def run(self, path: Path, progress: Progress | None = None, mode: Mode = "pipelined") -> PipelineOutput:
+        """Every frame of `path` answered: `pipelined` (the miner's way) or `reference` (the stock loop)."""
+        if mode == "reference":
+            return self._run_reference(path, progress)
+        return self._run_pipelined(path, progress)
+
+    def _run_pipelined(self, path: Path, progress: Progress | None = None) -> PipelineOutput:
         """Decode on a thread, infer in batches, track and serialise on a third thread."""
         timings, started = StageTimings(), time.perf_counter()
-        with FrameSource(path, self.config.prefetch, stride=self.config.stride) as source, \
-                ThreadPoolExecutor(1, "postprocess") as pool:
+        with (
+            FrameSource(path, self.config.prefetch, stride=self.config.stride) as source,
+            ThreadPoolExecutor(1, "postprocess") as pool,
+        ):
             post = self._post(source.info, timings)
             pending: list[Future] = []
             for numbers, frames in self._batches(source):
@@ -80,7 +97,7 @@ class Pipeline:
         timings.total = time.perf_counter() - started
         return PipelineOutput("pipelined", source.info, post.results, post.answers, timings, report)
 
-    def run_reference(self, path: Path, progress: Progress | None = None) -> PipelineOutput:
+    def _run_reference(self, path: Path, progress: Progress | None = None) -> PipelineOutput:
         """What the stock miner does: per frame decode, pitch model, player model, track, append."""
         timings, started = StageTimings(), time.perf_counter()
         capture, info = open_capture(path)

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 
+from scoreminer.contract import FrameAnswer
 from scoreminer.inference.answer import frame_answer
 from scoreminer.inference.interpolate import fill_between, fill_tail
 from scoreminer.inference.models import Tracker
 from scoreminer.inference.registration import Registrar
 from scoreminer.inference.timings import StageTimings, timed
 from scoreminer.inference.types import Detections, FrameResult
-from scoreminer.network.wire import FrameAnswer
 
 
 class PostProcessor:
     """Fed processed frames in order; emits a FrameResult and FrameAnswer for every frame."""
 
-    def __init__(self, tracker: Tracker, width: int, height: int, min_confidence: float, timings: StageTimings,
-                 registrar: Registrar | None = None) -> None:
+    def __init__(
+        self,
+        tracker: Tracker,
+        width: int,
+        height: int,
+        min_confidence: float,
+        timings: StageTimings,
+        registrar: Registrar | None = None,
+    ) -> None:
         self.tracker = tracker
         self.registrar = registrar
         self.size = (width, height)
@@ -29,7 +36,7 @@ class PostProcessor:
 
     def add(self, numbers: list[int], detections: list[Detections], keypoints: list[np.ndarray]) -> None:
         """Track a batch of processed frames and emit them with the skipped frames before each."""
-        for number, found, points in zip(numbers, detections, keypoints):
+        for number, found, points in zip(numbers, detections, keypoints, strict=False):
             with timed(self.timings, "tracking"):
                 current = FrameResult(number, self.tracker.update(found), points)
             if self.registrar is not None:

@@ -136,21 +136,29 @@ class Registrar:
         """Fits averaged with their neighbours in the same shot (weights ¼ ½ ¼); gaps bridged inside a shot."""
         fitted = [n for n in processed if n in self.fits]
         raw = {n: self.fits[n].homography for n in fitted}
-        same_shot = {(a, b): picture_shift(raw[a], raw[b], *self.size) <= CUT_SHARE for a, b in zip(fitted, fitted[1:])}
+        same_shot = {
+            (a, b): picture_shift(raw[a], raw[b], *self.size) <= CUT_SHARE
+            for a, b in zip(fitted, fitted[1:], strict=False)
+        }
         smoothed = {}
         for i, n in enumerate(fitted):
             total, weight = raw[n] * 0.5, 0.5
             for j in (i - 1, i + 1):
-                if 0 <= j < len(fitted) and same_shot[tuple(sorted((n, fitted[j])))]:
+                if 0 <= j < len(fitted) and same_shot[(min(n, fitted[j]), max(n, fitted[j]))]:
                     total, weight = total + raw[fitted[j]] * 0.25, weight + 0.25
             smoothed[n] = normalise(total / weight)
         return {**self._bridge(processed, fitted, smoothed, same_shot), **smoothed}
 
-    def _bridge(self, processed: list[int], fitted: list[int], smoothed: dict[int, np.ndarray],
-                same_shot: dict[tuple[int, int], bool]) -> dict[int, np.ndarray]:
+    def _bridge(
+        self,
+        processed: list[int],
+        fitted: list[int],
+        smoothed: dict[int, np.ndarray],
+        same_shot: dict[tuple[int, int], bool],
+    ) -> dict[int, np.ndarray]:
         """Processed frames without a trusted fit, between two fits of one shot: blend those two."""
         bridged = {}
-        for a, b in zip(fitted, fitted[1:]):
+        for a, b in zip(fitted, fitted[1:], strict=False):
             if not same_shot[(a, b)]:
                 continue
             for n in processed:
@@ -158,8 +166,9 @@ class Registrar:
                     bridged[n] = blend(smoothed[a], smoothed[b], (n - a) / (b - a))
         return bridged
 
-    def _between(self, number: int, anchors: list[int], final: dict[int, np.ndarray],
-                 last: int | None) -> np.ndarray | None:
+    def _between(
+        self, number: int, anchors: list[int], final: dict[int, np.ndarray], last: int | None
+    ) -> np.ndarray | None:
         """A skipped frame between two anchored frames of one shot: their blend; after the last one: its fit."""
         k = int(np.searchsorted(anchors, number))
         if k == len(anchors) and anchors and anchors[-1] == last:

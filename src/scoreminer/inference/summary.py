@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+from scoreminer.contract import ChallengeAnswer
 from scoreminer.inference.pipeline import PipelineOutput
-from scoreminer.network.wire import ChallengeAnswer
 from scoreminer.video.annotate import CLASS_NAMES
 
 
@@ -33,13 +33,23 @@ def summarize(output: PipelineOutput) -> RunSummary:
     usable = sum(sum(1 for x, y in a.keypoints if x or y) >= 4 for a in output.answers)
     wall = output.timings.total
     return RunSummary(
-        mode=output.mode, frames=len(output.answers), processed_frames=sum(r.processed for r in output.frames),
-        truncated=output.decode.truncated, wall_s=round(wall, 3), fps=round(len(output.answers) / wall, 2) if wall else 0.0,
-        stages=output.timings.as_dict(), objects_per_class=dict(sorted(counts.items())), frames_with_4_keypoints=usable,
+        mode=output.mode,
+        frames=len(output.answers),
+        processed_frames=sum(r.processed for r in output.frames),
+        truncated=output.decode.truncated,
+        wall_s=round(wall, 3),
+        fps=round(len(output.answers) / wall, 2) if wall else 0.0,
+        stages=output.timings.as_dict(),
+        objects_per_class=dict(sorted(counts.items())),
+        frames_with_4_keypoints=usable,
     )
 
 
-def challenge_answer(output: PipelineOutput, challenge_id: str, processing_time: float | None = None) -> ChallengeAnswer:
+def challenge_answer(
+    output: PipelineOutput, challenge_id: str, processing_time: float | None = None
+) -> ChallengeAnswer:
     """The contract's answer for this run."""
     elapsed = output.timings.total if processing_time is None else processing_time
-    return ChallengeAnswer.model_construct(challenge_id=challenge_id, frames=output.answers, processing_time=round(elapsed, 3))
+    return ChallengeAnswer.model_construct(
+        challenge_id=challenge_id, frames=output.answers, processing_time=round(elapsed, 3)
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-KEYPOINTS = 32
+from scoreminer.contract import KEYPOINT_COUNT
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,17 @@ class Detections:
     @classmethod
     def of(cls, xyxy, class_id, confidence, track_id=None) -> Detections:
         ids = None if track_id is None else np.asarray(track_id, int).reshape(-1)
-        return cls(np.asarray(xyxy, np.float32).reshape(-1, 4), np.asarray(class_id, int).reshape(-1),
-                   np.asarray(confidence, np.float32).reshape(-1), ids)
+        return cls(
+            np.asarray(xyxy, np.float32).reshape(-1, 4),
+            np.asarray(class_id, int).reshape(-1),
+            np.asarray(confidence, np.float32).reshape(-1),
+            ids,
+        )
 
 
 def empty_keypoints() -> np.ndarray:
     """32 × (x, y, confidence), all zero: nothing found."""
-    return np.zeros((KEYPOINTS, 3), np.float32)
+    return np.zeros((KEYPOINT_COUNT, 3), np.float32)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ from typing import Any
 import httpx
 from substrateinterface import Keypair
 
-from scoreminer.network.signing import signed_headers
+from scoreminer.network.auth.signing import signed_headers
 
 
-def signed_request_parts(keypair: Keypair, miner_hotkey: str, payload: dict[str, Any], *, compact: bool = False) -> tuple[bytes, dict[str, str]]:
+def signed_request_parts(
+    keypair: Keypair, miner_hotkey: str, payload: dict[str, Any], *, compact: bool = False
+) -> tuple[bytes, dict[str, str]]:
     """Body and headers as fiber builds them: the signature covers `json.dumps(payload)`.
 
     With `compact=True` the body is sent compact while the signature still covers the spaced
@@ -25,7 +27,9 @@ def signed_request_parts(keypair: Keypair, miner_hotkey: str, payload: dict[str,
 class SigningClient:
     """POST signed challenges to a miner over one keep-alive httpx client."""
 
-    def __init__(self, keypair: Keypair, base_url: str, *, timeout: float = 240.0, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, keypair: Keypair, base_url: str, *, timeout: float = 240.0, transport: httpx.BaseTransport | None = None
+    ) -> None:
         self.keypair = keypair
         self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from scoreminer.contract import BALL
+
 MIN_WIDTH, MIN_HEIGHT = 15, 40
 SCOREBOARD_BOTTOM = 150
 FULL_COVERAGE_SHARE = 0.7  # full box credit when at least this share of sampled frames has objects
@@ -77,10 +78,17 @@ class BoxReport:
         return sum(self.dropped.values()) / self.boxes if self.boxes else 0.0
 
     def as_dict(self) -> dict:
-        return {"boxes": self.boxes, "dropped": sum(self.dropped.values()), "dropped_share": round(self.dropped_share, 4),
-                "dropped_by_reason": dict(sorted(self.dropped.items())), "extra_balls": self.extra_balls,
-                "frames": self.frames, "frames_with_objects": self.frames_with_objects,
-                "frames_emptied": self.frames_emptied, "ceiling_if_clip_agreed": round(self.ceiling, 4)}
+        return {
+            "boxes": self.boxes,
+            "dropped": sum(self.dropped.values()),
+            "dropped_share": round(self.dropped_share, 4),
+            "dropped_by_reason": dict(sorted(self.dropped.items())),
+            "extra_balls": self.extra_balls,
+            "frames": self.frames,
+            "frames_with_objects": self.frames_with_objects,
+            "frames_emptied": self.frames_emptied,
+            "ceiling_if_clip_agreed": round(self.ceiling, 4),
+        }
 
 
 def box_report(frames: Mapping[int, dict], sampled: Iterable[int], width: int, height: int) -> BoxReport:
@@ -92,7 +100,7 @@ def box_report(frames: Mapping[int, dict], sampled: Iterable[int], width: int, h
         reasons = [drop_reason(o, width) for o in objects]
         report.boxes += len(objects)
         report.dropped.update(r for r in reasons if r)
-        kept = [o for o, r in zip(objects, reasons) if r is None]
+        kept = [o for o, r in zip(objects, reasons, strict=False) if r is None]
         report.extra_balls += max(0, sum(o["class_id"] == BALL for o in kept) - 1)
         if objects:
             report.frames_with_objects += 1

@@ -60,10 +60,16 @@ class ValidatorEstimate:
         return self.keypoints.score
 
     def as_dict(self) -> dict:
-        return {"keypoints": round(self.keypoints.score, 4), "frames_scored": self.keypoints.frames_scored,
-                "frames_fitted": self.keypoints.frames_fitted, "keypoint_parts": self.keypoints.as_dict(),
-                "boxes_dropped": self.boxes.as_dict(), "speed": None if self.speed is None else round(self.speed, 4),
-                "wall_s": self.wall_s, "notes": self.notes}
+        return {
+            "keypoints": round(self.keypoints.score, 4),
+            "frames_scored": self.keypoints.frames_scored,
+            "frames_fitted": self.keypoints.frames_fitted,
+            "keypoint_parts": self.keypoints.as_dict(),
+            "boxes_dropped": self.boxes.as_dict(),
+            "speed": None if self.speed is None else round(self.speed, 4),
+            "wall_s": self.wall_s,
+            "notes": self.notes,
+        }
 
 
 def answer_frames(frames: Iterable) -> dict[int, dict]:
@@ -79,7 +85,7 @@ def load_answer(path: Path) -> tuple[list[dict], float | None]:
     """An answer or truth file's frames (a list, as sent) and its processing_time when it has one."""
     import json
 
-    from scoreminer.errors import ScoreminerError
+    from scoreminer.errors import AnswerFileError
 
     try:
         data = json.loads(path.read_text())
@@ -88,13 +94,16 @@ def load_answer(path: Path) -> tuple[list[dict], float | None]:
             frames = [{"frame_number": int(k), **v} for k, v in frames.items()]
         frames = [f for f in frames if "frame_number" in f and "keypoints" in f]
     except (ValueError, KeyError, TypeError) as exc:
-        raise ScoreminerError(f"{path} is not an answer file ({exc})", "pass the JSON that process-video --out writes") from None
+        raise AnswerFileError(
+            f"{path} is not an answer file ({exc})", "pass the JSON that process-video --out writes"
+        ) from None
     seconds = data.get("processing_time") if isinstance(data, dict) else None
     return frames, float(seconds) if isinstance(seconds, (int, float)) and seconds > 0 else None
 
 
-def estimate(frames: Iterable, evidence: VideoEvidence, wall_s: float | None = None,
-             fastest_s: float = 0.0) -> ValidatorEstimate:
+def estimate(
+    frames: Iterable, evidence: VideoEvidence, wall_s: float | None = None, fastest_s: float = 0.0
+) -> ValidatorEstimate:
     """Score an answer (its `frames`) against the video's evidence; speed from `wall_s` when given."""
     by_number = answer_frames(frames)
     size = (evidence.width, evidence.height)

@@ -48,7 +48,7 @@ def _drop_non_grass_blobs(green: np.ndarray, cleaned: np.ndarray) -> None:
         blob = np.zeros_like(green)
         cv2.drawContours(blob, [contour], -1, 255, thickness=cv2.FILLED)
         inside = blob > 0
-        if np.count_nonzero(green[inside]) / max(1, np.count_nonzero(inside)) < 0.5:
+        if int(np.count_nonzero(green[inside])) / max(1, int(np.count_nonzero(inside))) < 0.5:
             cv2.drawContours(cleaned, [contour], -1, 0, -1)
 
 

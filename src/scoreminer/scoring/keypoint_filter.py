@@ -22,7 +22,9 @@ def usable_indices(points: np.ndarray, width: int, height: int, spacing: float =
     """Not [0, 0], inside the frame, and at least `spacing` px from every earlier kept keypoint."""
     x, y = points[:, 0], points[:, 1]
     candidates = nonzero_indices(points)
-    candidates = candidates[(x[candidates] >= 0) & (x[candidates] < width) & (y[candidates] >= 0) & (y[candidates] < height)]
+    candidates = candidates[
+        (x[candidates] >= 0) & (x[candidates] < width) & (y[candidates] >= 0) & (y[candidates] < height)
+    ]
     kept: list[int] = []
     for i in candidates:
         if all(np.hypot(*(points[i] - points[j])) >= spacing for j in kept):

@@ -38,8 +38,9 @@ class KeypointBreakdown:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
 
 
-def score_keypoints(frames: Mapping[int, dict], scored: list[int], lines: Mapping[int, list[Segment]],
-                    width: int, height: int) -> KeypointBreakdown:
+def score_keypoints(
+    frames: Mapping[int, dict], scored: list[int], lines: Mapping[int, list[Segment]], width: int, height: int
+) -> KeypointBreakdown:
     """Score the answer's keypoints over the `scored` frame numbers (those that look like a pitch)."""
     chosen = {n: frames[n] for n in scored if n in frames}
     fits = {n: fit for n, f in chosen.items() if (fit := fit_frame(as_points(f["keypoints"]), width, height))}
@@ -53,8 +54,13 @@ def score_keypoints(frames: Mapping[int, dict], scored: list[int], lines: Mappin
     plaus = float(np.mean([plausible[cut[n]] for n in fits])) if fits else 0.0
     players = (plaus * 100 + shots.player_track_score(chosen)) / 2
     scale_part = (min(float(scale), 1.0) + min(1.0, len(fits) / max(1, len(scored)) / FULL_FIT_SHARE)) / 2
-    total = (WEIGHTS["fit"] * fit_part + WEIGHTS["on_line"] * on_line * 100 + WEIGHTS["inside"] * inside * 100
-             + WEIGHTS["stability"] * stab * 100 + WEIGHTS["players"] * players) * scale_part
+    total = (
+        WEIGHTS["fit"] * fit_part
+        + WEIGHTS["on_line"] * on_line * 100
+        + WEIGHTS["inside"] * inside * 100
+        + WEIGHTS["stability"] * stab * 100
+        + WEIGHTS["players"] * players
+    ) * scale_part
     # No frame with a fit scores 0. (An older published version fell back to empty means of 1 here and
     # gave such an answer 0.3; the current one does not, and neither does this.)
     if on_line * 100 < MIN_ON_LINE or not fits:
@@ -62,9 +68,18 @@ def score_keypoints(frames: Mapping[int, dict], scored: list[int], lines: Mappin
     consistency = frame_consistency(frames, scored)
     errors = [fit.reprojection_px for fit in fits.values()]
     return KeypointBreakdown(
-        score=total / 100 * consistency, frames_scored=len(scored), frames_fitted=len(fits), fit=fit_part,
-        on_line=float(on_line) * 100, inside=float(inside) * 100, stability=stab * 100, players=players,
-        scale=scale_part, consistency=consistency, mean_reprojection_px=float(np.mean(errors)) if errors else None)
+        score=float(total / 100 * consistency),
+        frames_scored=len(scored),
+        frames_fitted=len(fits),
+        fit=fit_part,
+        on_line=float(on_line) * 100,
+        inside=float(inside) * 100,
+        stability=stab * 100,
+        players=players,
+        scale=scale_part,
+        consistency=consistency,
+        mean_reprojection_px=float(np.mean(errors)) if errors else None,
+    )
 
 
 def frame_consistency(frames: Mapping[int, dict], scored: list[int]) -> float:
@@ -78,9 +93,13 @@ def frame_consistency(frames: Mapping[int, dict], scored: list[int]) -> float:
     return sum(whole(n) and (n == 0 or whole(n - 1)) for n in scored) / len(scored)
 
 
-def _frame_parts(frame: dict, fit: FrameFit, segments: list[Segment], width: int, height: int) -> tuple[float, float, float]:
+def _frame_parts(
+    frame: dict, fit: FrameFit, segments: list[Segment], width: int, height: int
+) -> tuple[float, float, float]:
     points = as_points(frame["keypoints"])
     used = points[usable_indices(points, width, height)]
-    return (on_line_score(used, segments, width, height),
-            frame_terms.share_inside(frame, fit.homography, width, height),
-            frame_terms.scale_ratio(points, frame, width, height))
+    return (
+        on_line_score(used, segments, width, height),
+        frame_terms.share_inside(frame, fit.homography, width, height),
+        frame_terms.scale_ratio(points, frame, width, height),
+    )

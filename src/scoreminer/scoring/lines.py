@@ -30,7 +30,9 @@ def detect_lines(frame: np.ndarray) -> list[Segment]:
     found = cv2.HoughLinesP(edges, 1, np.pi / 360, 30, minLineLength=10, maxLineGap=15)
     if found is None:
         return []
-    on_grass = [tuple(int(v) for v in s) for s in found.reshape(-1, 4) if _all_on_mask(s, grass, 30)]
+    on_grass = [
+        (int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in found.reshape(-1, 4) if _all_on_mask(s, grass, 30)
+    ]
     mask = np.zeros((height, width), np.uint8)
     for x1, y1, x2, y2 in on_grass:
         cv2.line(mask, (x1, y1), (x2, y2), 255, 2)
@@ -75,4 +77,4 @@ def _thin_dense(segments: list[Segment]) -> list[Segment]:
     a = np.asarray(segments, np.float64)
     mx, my = (a[:, 0] + a[:, 2]) / 2, (a[:, 1] + a[:, 3]) / 2
     near = (np.abs(mx[:, None] - mx) < DENSITY_RADIUS) & (np.abs(my[:, None] - my) < DENSITY_RADIUS)
-    return [s for s, n in zip(segments, near.sum(1)) if n <= DENSITY_MAX]
+    return [s for s, n in zip(segments, near.sum(1), strict=False) if n <= DENSITY_MAX]

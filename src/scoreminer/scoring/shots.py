@@ -58,7 +58,11 @@ def keypoint_stability(frames: Frames, shots: dict[int, int], fitted: set[int]) 
         if len(with_fit) < 2:
             scores[shot] = 0.5
             continue
-        changes = [c for a, b in zip(with_fit, with_fit[1:]) if (c := _shape_change(frames[a], frames[b])) is not None]
+        changes = [
+            c
+            for a, b in zip(with_fit, with_fit[1:], strict=False)
+            if (c := _shape_change(frames[a], frames[b])) is not None
+        ]
         scores[shot] = float(np.exp(-10 * np.mean(changes))) if changes else 0.5
     return scores
 
@@ -72,11 +76,11 @@ def player_plausibility(frames: Frames, shots: dict[int, int]) -> dict[int, floa
             continue
         steps = bad = 0
         before: dict[int, np.ndarray] = {}
-        for previous, number in zip([None, *numbers], numbers):
+        for previous, number in zip([None, *numbers], numbers, strict=False):
             now = player_centres(frames[number])
             if previous is not None and number - previous <= 2:
                 moves = [np.linalg.norm(c - before[i]) for i, c in now.items() if i in before]
-                steps, bad = steps + len(moves), bad + sum(m > MAX_STEP_PX for m in moves)
+                steps, bad = steps + len(moves), bad + int(sum(m > MAX_STEP_PX for m in moves))
             before = now
         scores[shot] = max(0.0, 1.0 - bad / steps) if steps else 0.5
     return scores
@@ -89,7 +93,7 @@ def player_track_score(frames: Frames) -> float:
         for track, centre in player_centres(frame).items():
             tracks[track].append((number, centre))
     ordered = [sorted(track, key=_first) for track in tracks.values()]
-    steps = [np.linalg.norm(b[1] - a[1]) for track in ordered for a, b in zip(track, track[1:])]
+    steps = [np.linalg.norm(b[1] - a[1]) for track in ordered for a, b in zip(track, track[1:], strict=False)]
     if not steps:
         return 0.0
     points = sum(0.5 if SMALL_JUMP_PX < s <= MEDIUM_JUMP_PX else 1.0 for s in steps)

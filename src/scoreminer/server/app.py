@@ -10,27 +10,25 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from scoreminer.errors import VideoError
-from scoreminer.network.verify import AuthError, StakeError
-from scoreminer.network.wire import ChallengeRequest
-from scoreminer.server.download import DownloadError
-from scoreminer.server.queue import QueueFull
+from scoreminer.contract import ChallengeRequest
+from scoreminer.errors import AuthError, BodyTooLarge, DownloadError, QueueFull, StakeError, VideoError
 from scoreminer.server.service import MinerService
 
-log = logging.getLogger("scoreminer.server")
+log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1 << 20
 
 
 # The route reads the raw body (its hash is signed), so describe body and headers for the schema by hand.
 CHALLENGE_OPENAPI = {
-    "requestBody": {"required": True, "content": {"application/json": {"schema": ChallengeRequest.model_json_schema()}}},
-    "parameters": [{"name": h, "in": "header", "required": True, "schema": {"type": "string"}}
-                   for h in ("validator-hotkey", "miner-hotkey", "nonce", "signature")],
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": ChallengeRequest.model_json_schema()}},
+    },
+    "parameters": [
+        {"name": h, "in": "header", "required": True, "schema": {"type": "string"}}
+        for h in ("validator-hotkey", "miner-hotkey", "nonce", "signature")
+    ],
 }
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 def error(status: int, message: str, **headers: str) -> JSONResponse:
@@ -41,12 +39,12 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     """The request body, refused as soon as it passes `limit` (never read whole)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
+        raise BodyTooLarge(f"body over {limit} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise BodyTooLarge
+            raise BodyTooLarge(f"body over {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -73,18 +71,21 @@ def create_app(service: MinerService) -> FastAPI:
     async def challenge(request: Request):
         try:
             body = await read_body(request)
-        except BodyTooLarge:
-            return error(413, f"body over {MAX_BODY_BYTES} bytes")
+        except BodyTooLarge as exc:
+            return error(exc.http_status, str(exc))
         try:
             validator = service.authorize(request.headers, body)
         except (AuthError, StakeError) as exc:
             log.info("refused %s: %s", request.headers.get("validator-hotkey", "?"), exc)
-            return error(exc.status_code, str(exc))
+            return error(exc.http_status, str(exc))
         try:
             payload = ChallengeRequest.model_validate_json(body)
         except ValidationError as exc:
-            return error(400, "bad challenge payload: " + "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()))
+            return error(
+                400,
+                "bad challenge payload: "
+                + "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()),
+            )
         return await _run(service, payload, validator)
 
     return app
@@ -96,10 +97,10 @@ async def _run(service: MinerService, payload: ChallengeRequest, validator: str)
             answer = await run_in_threadpool(service.process, payload, validator)
     except QueueFull as exc:
         log.warning("challenge %s refused: %s (queue depth %d)", payload.challenge_id, exc, service.queue.depth)
-        return error(503, f"busy: {exc}", **{"Retry-After": str(exc.retry_after_s)})
+        return error(exc.http_status, f"busy: {exc}", **{"Retry-After": str(exc.retry_after_s)})
     except DownloadError as exc:
         log.warning("challenge %s: %s", payload.challenge_id, exc)
-        return error(exc.status_code, str(exc))
+        return error(exc.http_status, str(exc))
     except VideoError as exc:
         log.warning("challenge %s: unreadable video: %s", payload.challenge_id, exc)
         return error(400, str(exc))

@@ -11,29 +11,30 @@ from pathlib import Path
 import httpx
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
-from scoreminer.errors import VideoError
+from scoreminer.errors import DownloadError
 
 TEMP_PREFIX = "scoreminer-video-"
-
-
-class DownloadError(VideoError):
-    """The video host failed us (502) or the URL itself is unusable (400)."""
-
-    def __init__(self, problem: str, fix: str = "", status_code: int = 502) -> None:
-        super().__init__(problem, fix)
-        self.status_code = status_code
 
 
 class Downloader:
     """One keep-alive client shared by all challenges."""
 
-    def __init__(self, max_bytes: int, timeout_s: float, directory: Path | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        max_bytes: int,
+        timeout_s: float,
+        directory: Path | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.max_bytes = max_bytes
         self.timeout_s = timeout_s
         self.directory = directory
-        self._client = httpx.Client(timeout=httpx.Timeout(min(30.0, timeout_s), connect=10.0), follow_redirects=True,
-                                    transport=transport, headers={"user-agent": "scoreminer"})
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(min(30.0, timeout_s), connect=10.0),
+            follow_redirects=True,
+            transport=transport,
+            headers={"user-agent": "scoreminer"},
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -42,7 +43,7 @@ class Downloader:
     def fetch(self, url: str) -> Iterator[Path]:
         """A temp file holding the video at `url`; removed when the block exits, whatever happens."""
         if not url.startswith(("http://", "https://")):
-            raise DownloadError(f"video_url {url[:80]!r} is not http(s)", status_code=400)
+            raise DownloadError(f"video_url {url[:80]!r} is not http(s)", http_status=400)
         if self.directory:
             self.directory.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(prefix=TEMP_PREFIX, suffix=".mp4", dir=self.directory, delete=False)
@@ -54,8 +55,12 @@ class Downloader:
         finally:
             path.unlink(missing_ok=True)
 
-    @retry(retry=retry_if_exception_type((httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError)),
-           stop=stop_after_attempt(2), wait=wait_fixed(0.5), reraise=True)
+    @retry(
+        retry=retry_if_exception_type((httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError)),
+        stop=stop_after_attempt(2),
+        wait=wait_fixed(0.5),
+        reraise=True,
+    )
     def _stream(self, url: str, handle, deadline: float) -> int:
         handle.seek(0)
         handle.truncate()
@@ -64,12 +69,12 @@ class Downloader:
                 raise DownloadError(f"video host answered {response.status_code} for {url[:120]}")
             declared = int(response.headers.get("content-length") or 0)
             if declared > self.max_bytes:
-                raise DownloadError(f"video is {declared} bytes, over the {self.max_bytes}-byte cap", status_code=400)
+                raise DownloadError(f"video is {declared} bytes, over the {self.max_bytes}-byte cap", http_status=400)
             size = 0
             for chunk in response.iter_bytes():  # pieces as they arrive, so the deadline is checked often
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise DownloadError(f"video passed the {self.max_bytes}-byte cap", status_code=400)
+                    raise DownloadError(f"video passed the {self.max_bytes}-byte cap", http_status=400)
                 if time.monotonic() > deadline:
                     raise DownloadError(f"video download took over {self.timeout_s:g} s")
                 handle.write(chunk)
@@ -85,4 +90,4 @@ class Downloader:
         except httpx.HTTPError as exc:
             raise DownloadError(f"video download failed ({type(exc).__name__}: {exc})") from None
         if size == 0:
-            raise DownloadError("video host sent an empty body", status_code=502)
+            raise DownloadError("video host sent an empty body", http_status=502)

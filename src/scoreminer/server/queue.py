@@ -15,14 +15,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-
-class QueueFull(Exception):
-    """The challenge would be answered after the validator stops waiting (503, with Retry-After)."""
-
-    def __init__(self, projected_s: float, retry_after_s: int) -> None:
-        super().__init__(f"the answer would take ~{projected_s:.0f} s, past the validator's wait")
-        self.projected_s = projected_s
-        self.retry_after_s = retry_after_s
+from scoreminer.errors import QueueFull
 
 
 class ChallengeQueue:
@@ -31,8 +24,9 @@ class ChallengeQueue:
     Before any challenge has run, each is planned at 15 s, the validator's speed limit.
     """
 
-    def __init__(self, deadline_s: float = 240.0, first_estimate_s: float = 15.0, history: int = 5,
-                 max_depth: int = 256) -> None:
+    def __init__(
+        self, deadline_s: float = 240.0, first_estimate_s: float = 15.0, history: int = 5, max_depth: int = 256
+    ) -> None:
         self.deadline_s = deadline_s
         self.max_depth = max_depth
         self._lock = asyncio.Lock()
@@ -78,5 +72,9 @@ class ChallengeQueue:
 
     def status(self) -> dict:
         """For /health: depth, the time per challenge it plans with, and the wait a new challenge faces."""
-        return {"depth": self._depth, "per_challenge_s": round(self.per_challenge_s, 2),
-                "projected_wait_s": round(self._depth * self.per_challenge_s, 1), "deadline_s": self.deadline_s}
+        return {
+            "depth": self._depth,
+            "per_challenge_s": round(self.per_challenge_s, 2),
+            "projected_wait_s": round(self._depth * self.per_challenge_s, 1),
+            "deadline_s": self.deadline_s,
+        }

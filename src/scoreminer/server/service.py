@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 
 from substrateinterface import Keypair
 
+from scoreminer.contract import ChallengeAnswer, ChallengeRequest
 from scoreminer.errors import VideoError
 from scoreminer.inference.pipeline import Pipeline
 from scoreminer.inference.summary import challenge_answer
-from scoreminer.network.metagraph import Metagraph
-from scoreminer.network.nonces import NonceStore
-from scoreminer.network.verify import StakePolicy, authorize
-from scoreminer.network.wire import ChallengeAnswer, ChallengeRequest
+from scoreminer.network.auth.nonces import NonceStore
+from scoreminer.network.auth.verify import StakePolicy, authorize
+from scoreminer.network.chain.metagraph import Metagraph
 from scoreminer.server.download import Downloader
 from scoreminer.server.queue import ChallengeQueue
 
-log = logging.getLogger("scoreminer.challenge")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,20 +64,37 @@ class MinerService:
         try:
             with self.downloader.fetch(str(request.video_url)) as path:
                 downloaded = time.perf_counter()
-                log.info("challenge %s: downloaded %.1f MB in %.2f s", request.challenge_id,
-                         path.stat().st_size / 1e6, downloaded - started)
+                log.info(
+                    "challenge %s: downloaded %.1f MB in %.2f s",
+                    request.challenge_id,
+                    path.stat().st_size / 1e6,
+                    downloaded - started,
+                )
                 output = self._run_pipeline(path, str(request.video_url))
                 stages = output.timings.as_dict()
-                log.info("challenge %s: %d frames through the pipeline in %.2f s (decode wait %.2f, inference %.2f, "
-                         "tracking %.2f, serialisation %.2f)", request.challenge_id, len(output.answers),
-                         stages["total"], stages["decode_wait"], stages["inference"], stages["tracking"],
-                         stages["serialisation"])
+                log.info(
+                    "challenge %s: %d frames through the pipeline in %.2f s (decode wait %.2f, inference %.2f, "
+                    "tracking %.2f, serialisation %.2f)",
+                    request.challenge_id,
+                    len(output.answers),
+                    stages["total"],
+                    stages["decode_wait"],
+                    stages["inference"],
+                    stages["tracking"],
+                    stages["serialisation"],
+                )
             total = time.perf_counter() - started
             answer = challenge_answer(output, request.challenge_id, total)
             ok = True
-            log.info("challenge %s from %s: %d frames, download %.2f s, decode+inference %.2f s, total %.2f s",
-                     request.challenge_id, validator, len(answer.frames), downloaded - started,
-                     output.timings.total, total)
+            log.info(
+                "challenge %s from %s: %d frames, download %.2f s, decode+inference %.2f s, total %.2f s",
+                request.challenge_id,
+                validator,
+                len(answer.frames),
+                downloaded - started,
+                output.timings.total,
+                total,
+            )
             return answer
         finally:
             self._record(ok, time.perf_counter() - started)
@@ -94,14 +111,26 @@ class MinerService:
         age = self.metagraph.age_s if self.metagraph else None
         stale = bool(self.metagraph and (age is None or age > 3 * self.refresh_s or self.metagraph.last_error))
         return {
-            "service": "scoreminer", "status": "degraded" if stale else "ok", "hotkey": self.hotkey,
-            "models_loaded": True, "device": self.device, "backend": self.pipeline.backend, "busy": self.queue.busy,
+            "service": "scoreminer",
+            "status": "degraded" if stale else "ok",
+            "hotkey": self.hotkey,
+            "models_loaded": True,
+            "device": self.device,
+            "backend": self.pipeline.backend,
+            "busy": self.queue.busy,
             "queue": self.queue.status(),
-            "metagraph": {"nodes": len(graph.nodes) if graph else 0, "block": graph.block if graph else None,
-                          "age_s": round(age, 1) if age is not None else None, "stale": stale,
-                          "last_error": self.metagraph.last_error if self.metagraph else None},
-            "challenges": {"served": self.stats.served, "failed": self.stats.failed,
-                           "last_duration_s": self.stats.last_duration_s},
+            "metagraph": {
+                "nodes": len(graph.nodes) if graph else 0,
+                "block": graph.block if graph else None,
+                "age_s": round(age, 1) if age is not None else None,
+                "stale": stale,
+                "last_error": self.metagraph.last_error if self.metagraph else None,
+            },
+            "challenges": {
+                "served": self.stats.served,
+                "failed": self.stats.failed,
+                "last_duration_s": self.stats.last_duration_s,
+            },
         }
 
     def close(self) -> None:

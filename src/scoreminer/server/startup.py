@@ -10,10 +10,10 @@ from scoreminer.doctor.report import Check
 from scoreminer.doctor.runner import settings_checks
 from scoreminer.errors import ChainError, ModelLoadError, StartupError
 from scoreminer.inference.pipeline import Pipeline
-from scoreminer.network.hotkey import load_hotkey
-from scoreminer.network.fetch import fetch_snapshot
-from scoreminer.network.metagraph import Metagraph
-from scoreminer.network.verify import StakePolicy
+from scoreminer.network.auth.hotkey import load_hotkey
+from scoreminer.network.auth.verify import StakePolicy
+from scoreminer.network.chain.fetch import fetch_snapshot
+from scoreminer.network.chain.metagraph import Metagraph
 from scoreminer.server.download import Downloader
 from scoreminer.server.queue import ChallengeQueue
 from scoreminer.server.service import MinerService
@@ -29,7 +29,8 @@ def settings_block(settings: Settings, hotkey: str | None = None) -> str:
     lines = [
         f"env file: {lookup.describe()}",
         f"netuid {settings.netuid} on {settings.chain_address}; hotkey {hotkey or '?'} ({settings.hotkey_path})",
-        f"device {settings.device}, half {settings.half}; models {settings.player_model_path}, {settings.pitch_model_path}",
+        f"device {settings.device}, half {settings.half}, backend {settings.backend}; "
+        f"models {settings.player_model_path}, {settings.pitch_model_path}",
         f"stride {settings.frame_stride}, batch {settings.batch_size}, sizes player {settings.player_img_size} / "
         f"pitch {settings.pitch_img_size}, prefetch {settings.prefetch_frames}, keypoints {settings.keypoint_mode}",
         f"listen {settings.host}:{settings.port}; min stake {settings.min_stake_threshold:g}; "
@@ -48,17 +49,23 @@ def fatal_checks(settings: Settings, check_port: bool = True) -> list[Check]:
     return [c for c in checks if c.status == "fail" and (check_port or c.name != "port")]
 
 
-def start_miner(settings: Settings, build_pipeline: PipelineBuilder | None = None, check_port: bool = True) -> MinerService:
+def start_miner(
+    settings: Settings, build_pipeline: PipelineBuilder | None = None, check_port: bool = True
+) -> MinerService:
     """Build a ready MinerService or raise StartupError naming every fix."""
     failed = fatal_checks(settings, check_port)
     if failed:
-        raise StartupError("cannot start: " + "; ".join(f"{c.name}: {c.found}" for c in failed),
-                           "; ".join(f"{c.name}: {c.fix}" for c in failed))
+        raise StartupError(
+            "cannot start: " + "; ".join(f"{c.name}: {c.found}" for c in failed),
+            "; ".join(f"{c.name}: {c.fix}" for c in failed),
+        )
     keypair = load_hotkey(settings.hotkey_path)
     log.info(settings_block(settings, keypair.ss58_address))
     metagraph = start_metagraph(settings)
     if build_pipeline is None:
-        from scoreminer.inference.factory import build_pipeline
+        from scoreminer.inference.factory import build_pipeline as default_builder
+
+        build_pipeline = default_builder
     log.info("loading and warming models …")
     try:
         pipeline = build_pipeline(settings)
@@ -67,9 +74,16 @@ def start_miner(settings: Settings, build_pipeline: PipelineBuilder | None = Non
     log.info("models ready")
     downloader = Downloader(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir)
     policy = StakePolicy(settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys))
-    return MinerService(keypair=keypair, pipeline=pipeline, downloader=downloader, metagraph=metagraph,
-                        policy=policy, device=pipeline.device, refresh_s=settings.metagraph_refresh_s,
-                        queue=ChallengeQueue(settings.challenge_deadline_s))
+    return MinerService(
+        keypair=keypair,
+        pipeline=pipeline,
+        downloader=downloader,
+        metagraph=metagraph,
+        policy=policy,
+        device=pipeline.device,
+        refresh_s=settings.metagraph_refresh_s,
+        queue=ChallengeQueue(settings.challenge_deadline_s),
+    )
 
 
 def start_metagraph(settings: Settings) -> Metagraph:
@@ -78,20 +92,27 @@ def start_metagraph(settings: Settings) -> Metagraph:
     graph = Metagraph(settings.chain_address, settings.require_netuid(), settings.nodes_snapshot, fetcher)
     loaded = settings.load_old_nodes and graph.load_saved()
     if loaded:
-        log.info("metagraph: %d nodes from %s (%.0f s old)", len(graph.snapshot.nodes), settings.nodes_snapshot, graph.age_s)
+        log.info("metagraph: %d nodes from %s (%.0f s old)", graph.node_count, settings.nodes_snapshot, graph.age_s)
     elif settings.refresh_nodes:
-        log.info("connecting to %s … (up to %g s per answer, CHAIN_TIMEOUT_S)", settings.chain_address,
-                 settings.chain_timeout_s)
+        log.info(
+            "connecting to %s … (up to %g s per answer, CHAIN_TIMEOUT_S)",
+            settings.chain_address,
+            settings.chain_timeout_s,
+        )
         try:
             graph.refresh()
-            log.info("metagraph: %d nodes from %s", len(graph.snapshot.nodes), settings.chain_address)
+            log.info("metagraph: %d nodes from %s", graph.node_count, settings.chain_address)
         except ChainError as exc:
             log.warning("metagraph: no snapshot and no chain: %s", exc)
     if graph.snapshot is None and not settings.allowed_validator_hotkeys:
-        raise StartupError(f"no metagraph: {graph.last_error or 'LOAD_OLD_NODES and REFRESH_NODES are off'}",
-                           "make the chain reachable (scoreminer sync-metagraph) or set ALLOWED_VALIDATOR_HOTKEYS")
+        raise StartupError(
+            f"no metagraph: {graph.last_error or 'LOAD_OLD_NODES and REFRESH_NODES are off'}",
+            "make the chain reachable (scoreminer sync-metagraph) or set ALLOWED_VALIDATOR_HOTKEYS",
+        )
     if graph.snapshot is None:
         log.warning("metagraph empty: only ALLOWED_VALIDATOR_HOTKEYS will be served")
     if settings.refresh_nodes:
-        graph.start_refreshing(settings.metagraph_refresh_s, first_delay_s=0 if loaded else settings.metagraph_refresh_s)
+        graph.start_refreshing(
+            settings.metagraph_refresh_s, first_delay_s=0 if loaded else settings.metagraph_refresh_s
+        )
     return graph

@@ -19,11 +19,19 @@ def draw(image: np.ndarray, result: FrameResult, min_confidence: float) -> np.nd
     """One annotated frame."""
     d = result.detections
     ids = d.track_id if d.track_id is not None else np.full(len(d), -1)
-    for box, cls, track in zip(d.xyxy.astype(int), d.class_id, ids):
+    for box, cls, track in zip(d.xyxy.astype(int), d.class_id, ids, strict=False):
         colour = CLASS_COLOURS.get(int(cls), (200, 200, 200))
         cv2.rectangle(image, (box[0], box[1]), (box[2], box[3]), colour, 2)
-        cv2.putText(image, f"{CLASS_NAMES.get(int(cls), cls)} #{track}", (box[0], max(12, box[1] - 4)),
-                    cv2.FONT_HERSHEY_SIMPLEX, 0.45, colour, 1, cv2.LINE_AA)
+        cv2.putText(
+            image,
+            f"{CLASS_NAMES.get(int(cls), cls)} #{track}",
+            (box[0], max(12, box[1] - 4)),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.45,
+            colour,
+            1,
+            cv2.LINE_AA,
+        )
     for index, (x, y, conf) in enumerate(result.keypoints):
         if conf >= min_confidence and x > 0 and y > 0:
             cv2.circle(image, (int(x), int(y)), 5, (0, 255, 0), -1)
@@ -36,7 +44,7 @@ def draw(image: np.ndarray, result: FrameResult, min_confidence: float) -> np.nd
 def write_annotated(source: Path, results: list[FrameResult], out: Path, min_confidence: float = 0.5) -> Path:
     """Re-decode `source` and write every frame with its result drawn on it."""
     capture, info = open_capture(source)
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), info.fps, (info.width, info.height))
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), info.fps, (info.width, info.height))
     if not writer.isOpened():
         capture.release()
         raise VideoError(f"cannot write {out}", "check the folder exists and is writable")

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from scoreminer.errors import VideoError
-from scoreminer.video.info import VideoInfo, open_capture
+from scoreminer.video.info import open_capture
 
 _END = object()
 PREFETCH_MAX_BYTES = 512 * 2**20
@@ -62,7 +62,9 @@ class FrameSource:
                 break
             yield item
         if self._decoded == 0:
-            raise VideoError(f"{self.info.path} has no decodable frames", "the file is empty or its codec is unsupported")
+            raise VideoError(
+                f"{self.info.path} has no decodable frames", "the file is empty or its codec is unsupported"
+            )
 
     @property
     def report(self) -> DecodeReport:

@@ -1,8 +1,32 @@
-"""The ultralytics adapter: the only code that imports ultralytics or torch."""
+"""The ultralytics adapter: the only package that imports ultralytics.
+
+Importing it is what switches ultralytics offline: the variables are set here, before any module of
+the adapter imports ultralytics (a package's __init__ runs before its modules).
+"""
+
+import os
+
+
+def configure_ultralytics_environment() -> None:
+    """Keep ultralytics from installing packages or reaching the network at run time."""
+    os.environ["YOLO_AUTOINSTALL"] = "false"
+    os.environ["YOLO_OFFLINE"] = "1"
+    os.environ.setdefault("YOLO_VERBOSE", "false")
+
+
+configure_ultralytics_environment()
 
 from scoreminer.inference.yolo.detector import YoloDetector
 from scoreminer.inference.yolo.keypoints import YoloKeypoints
 from scoreminer.inference.yolo.loader import load_yolo, resolve_device, set_threads
 from scoreminer.inference.yolo.tracker import ByteTrackTracker
 
-__all__ = ["ByteTrackTracker", "YoloDetector", "YoloKeypoints", "load_yolo", "resolve_device", "set_threads"]
+__all__ = [
+    "ByteTrackTracker",
+    "YoloDetector",
+    "YoloKeypoints",
+    "configure_ultralytics_environment",
+    "load_yolo",
+    "resolve_device",
+    "set_threads",
+]

@@ -69,14 +69,17 @@ class ExportKey:
     @classmethod
     def of(cls, weights: Path, backend: str, options: RunOptions) -> ExportKey:
         digest = hashlib.sha256(weights.read_bytes()).hexdigest()
-        return cls(digest, backend, backend_version(backend), options.imgsz, options.batch_size, options.half,
-                   options.device)
+        return cls(
+            digest, backend, backend_version(backend), options.imgsz, options.batch_size, options.half, options.device
+        )
 
     def folder(self, stem: str) -> str:
         precision = "fp16" if self.half else "fp32"
         device = self.device.replace(":", "")
-        return (f"{stem}-{self.weights_sha256[:16]}-{self.backend}-{self.backend_version}-{self.imgsz}-b{self.batch}"
-                f"-{precision}-{device}")
+        return (
+            f"{stem}-{self.weights_sha256[:16]}-{self.backend}-{self.backend_version}-{self.imgsz}-b{self.batch}"
+            f"-{precision}-{device}"
+        )
 
 
 def exported(weights: Path, task: str, backend: str, options: RunOptions, cache: Path) -> Path:
@@ -94,13 +97,27 @@ def exported(weights: Path, task: str, backend: str, options: RunOptions, cache:
     try:
         copy = work / weights.name
         shutil.copy2(weights, copy)
-        log.info("exporting %s for %s (imgsz %d, batch %d) into %s …", weights.name, backend, options.imgsz,
-                 options.batch_size, cache)
+        log.info(
+            "exporting %s for %s (imgsz %d, batch %d) into %s …",
+            weights.name,
+            backend,
+            options.imgsz,
+            options.batch_size,
+            cache,
+        )
         with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):
             warnings.simplefilter("ignore")  # torch.jit's deprecation notes; stdout stays clean for --json
-            out = Path(YOLO(str(copy), task=task).export(
-                format=EXPORT_FORMAT[backend], imgsz=options.imgsz, half=options.half, batch=options.batch_size,
-                dynamic=backend != "tensorrt", device=options.device, verbose=False))
+            out = Path(
+                YOLO(str(copy), task=task).export(
+                    format=EXPORT_FORMAT[backend],
+                    imgsz=options.imgsz,
+                    half=options.half,
+                    batch=options.batch_size,
+                    dynamic=backend != "tensorrt",
+                    device=options.device,
+                    verbose=False,
+                )
+            )
         copy.unlink()
         (work / DONE).write_text(json.dumps({**asdict(key), "artifact": out.name}, indent=2))
         os.replace(work, folder)  # the marker arrives with the folder: a killed export leaves only a .tmp folder
@@ -117,14 +134,20 @@ def load_model(weights: Path, task: str, backend: str, options: RunOptions, cach
     if not weights.is_file():
         load_yolo(weights, task)  # raises the ModelLoadError that names the fix
     if not installed(backend):
-        log.warning("BACKEND=%s but %s is not installed (pip install 'scoreminer[%s]'); using torch for %s",
-                    backend, "/".join(PACKAGES[backend]), EXTRA[backend], weights.name)
+        log.warning(
+            "BACKEND=%s but %s is not installed (pip install 'scoreminer[%s]'); using torch for %s",
+            backend,
+            "/".join(PACKAGES[backend]),
+            EXTRA[backend],
+            weights.name,
+        )
         return load_yolo(weights, task), "torch"
     try:
         return _load_exported(weights, task, backend, options, cache), backend
     except Exception as exc:  # exporters and runtimes raise many types
-        log.warning("%s export of %s failed (%s: %s); using torch", backend, weights.name, type(exc).__name__,
-                    str(exc)[:160])
+        log.warning(
+            "%s export of %s failed (%s: %s); using torch", backend, weights.name, type(exc).__name__, str(exc)[:160]
+        )
         return load_yolo(weights, task), "torch"
 
 
@@ -134,8 +157,13 @@ def _load_exported(weights: Path, task: str, backend: str, options: RunOptions, 
         try:
             model = YOLO(str(artifact), task=task)
             # ultralytics opens the runtime on the first call: a damaged cached file fails here, not mid-challenge
-            model.predict(np.zeros((64, 64, 3), np.uint8), imgsz=options.imgsz, device=options.device,
-                          half=options.half, verbose=False)
+            model.predict(
+                np.zeros((64, 64, 3), np.uint8),
+                imgsz=options.imgsz,
+                device=options.device,
+                half=options.half,
+                verbose=False,
+            )
             return model
         except Exception:
             if attempt == 2:

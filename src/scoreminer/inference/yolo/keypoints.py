@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from scoreminer.inference.types import KEYPOINTS, empty_keypoints
+from scoreminer.contract import KEYPOINT_COUNT
+from scoreminer.inference.types import empty_keypoints
 from scoreminer.inference.yolo.loader import RunOptions, load_yolo, predict, warm_up
 
 
@@ -19,10 +20,10 @@ class YoloKeypoints:
         self.options = options
         self.model = model if model is not None else load_yolo(path, "pose")
         shape = getattr(self.model.model, "kpt_shape", None)
-        if shape is not None and int(shape[0]) != KEYPOINTS:
+        if shape is not None and int(shape[0]) != KEYPOINT_COUNT:
             from scoreminer.errors import ModelLoadError
 
-            raise ModelLoadError(f"{path} predicts {shape[0]} keypoints, not {KEYPOINTS}", "use the pitch model")
+            raise ModelLoadError(f"{path} predicts {shape[0]} keypoints, not {KEYPOINT_COUNT}", "use the pitch model")
 
     def warm_up(self, shape: tuple[int, int] = (720, 1280)) -> None:
         warm_up(self.model, self.options, shape)

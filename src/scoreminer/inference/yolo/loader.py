@@ -7,17 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
+from ultralytics import YOLO
+from ultralytics.utils import NUM_THREADS
 
 from scoreminer.errors import ModelLoadError
-from scoreminer.settings import configure_ultralytics_environment
 
-configure_ultralytics_environment()
-
-import torch  # noqa: E402  (after the offline switches)
-from ultralytics import YOLO  # noqa: E402
-from ultralytics.utils import NUM_THREADS as ULTRALYTICS_THREADS  # noqa: E402  (what its import leaves: cores − 1)
-
-HOW_TO_GET = "copy it from the Score Vision miner's data folder into MODELS_DIR (or set MODELS_DIR / PLAYER_MODEL / PITCH_MODEL)"
+ULTRALYTICS_THREADS: int = NUM_THREADS  # what importing ultralytics leaves torch with: cores − 1
+HOW_TO_GET = (
+    "copy it from the Score Vision miner's data folder into MODELS_DIR (or set MODELS_DIR / PLAYER_MODEL / PITCH_MODEL)"
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def resolve_device(wanted: str) -> str:
 
 
 def set_threads(threads: int) -> int:
-    """Threads for torch's forward pass, set after ultralytics' import (which leaves cores − 1); returns the old count."""
+    """Threads for torch's forward pass, set after ultralytics' import (which leaves cores − 1); returns the old."""
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     return before
@@ -56,8 +55,10 @@ def load_yolo(path: Path, task: str) -> Any:
     try:
         model = YOLO(str(path), task=task)
     except Exception as exc:  # torch/ultralytics raise many types on a bad file
-        raise ModelLoadError(f"cannot load {path} ({type(exc).__name__}: {str(exc)[:120]})",
-                             f"the file is truncated or not ultralytics weights; {HOW_TO_GET}") from None
+        raise ModelLoadError(
+            f"cannot load {path} ({type(exc).__name__}: {str(exc)[:120]})",
+            f"the file is truncated or not ultralytics weights; {HOW_TO_GET}",
+        ) from None
     if model.task != task:
         raise ModelLoadError(f"{path} is a {model.task} model, expected {task}", HOW_TO_GET)
     return model
@@ -68,8 +69,15 @@ def predict(model: Any, frames: list[np.ndarray], options: RunOptions) -> list[A
     results = []
     for start in range(0, len(frames), options.batch_size):
         chunk = frames[start : start + options.batch_size]
-        results += model.predict(chunk, imgsz=options.imgsz, device=options.device, half=options.half,
-                                 conf=options.confidence, batch=len(chunk), verbose=False)
+        results += model.predict(
+            chunk,
+            imgsz=options.imgsz,
+            device=options.device,
+            half=options.half,
+            conf=options.confidence,
+            batch=len(chunk),
+            verbose=False,
+        )
     return results
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+from ultralytics.trackers.byte_tracker import BYTETracker
 
 from scoreminer.inference.types import Detections
-from scoreminer.inference.yolo import loader  # noqa: F401  (sets the offline switches before ultralytics loads)
-
-from ultralytics.trackers.byte_tracker import BYTETracker  # noqa: E402
 
 
 class _TrackInput:
@@ -30,8 +28,14 @@ class ByteTrackTracker:
     """Assigns stable track ids; `frame_rate` is the rate of the frames it is shown (fps / stride)."""
 
     def __init__(self, frame_rate: float = 25.0, buffer_s: float = 1.2, low: float = 0.1, high: float = 0.25) -> None:
-        args = SimpleNamespace(track_high_thresh=high, track_low_thresh=low, new_track_thresh=high,
-                               track_buffer=max(1, int(round(buffer_s * frame_rate))), match_thresh=0.8, fuse_score=True)
+        args = SimpleNamespace(
+            track_high_thresh=high,
+            track_low_thresh=low,
+            new_track_thresh=high,
+            track_buffer=max(1, int(round(buffer_s * frame_rate))),
+            match_thresh=0.8,
+            fuse_score=True,
+        )
         self._tracker = BYTETracker(args)
 
     def update(self, detections: Detections) -> Detections:
@@ -43,5 +47,6 @@ class ByteTrackTracker:
             return Detections.empty()
         # Report the detector's own box for each matched detection, not the Kalman estimate.
         index = tracked[:, 7].astype(int)
-        return Detections.of(detections.xyxy[index], detections.class_id[index], detections.confidence[index],
-                             tracked[:, 4])
+        return Detections.of(
+            detections.xyxy[index], detections.class_id[index], detections.confidence[index], tracked[:, 4]
+        )

@@ -7,23 +7,12 @@ from dataclasses import dataclass
 
 from substrateinterface import Keypair
 
-from scoreminer.network.metagraph import Metagraph
-from scoreminer.network.nonces import NonceError, NonceStore
-from scoreminer.network.signing import accepted_body_hashes, signed_message
+from scoreminer.errors import AuthError, NonceError, StakeError
+from scoreminer.network.auth.nonces import NonceStore
+from scoreminer.network.auth.signing import accepted_body_hashes, signed_message
+from scoreminer.network.chain.metagraph import Metagraph
 
 REQUIRED_HEADERS = ("validator-hotkey", "miner-hotkey", "nonce", "signature")
-
-
-class AuthError(Exception):
-    """The request is not properly signed (401); the message is the short reason sent back."""
-
-    status_code = 401
-
-
-class StakeError(Exception):
-    """The signer may not use this miner (403); the message is the reason sent back."""
-
-    status_code = 403
 
 
 @dataclass(frozen=True)
@@ -47,7 +36,9 @@ def verify_signature(headers: Mapping[str, str], body: bytes, miner_hotkey: str,
         public = Keypair(ss58_address=validator, ss58_format=42)
     except (ValueError, TypeError, IndexError):
         raise AuthError("validator-hotkey is not an ss58 address") from None
-    if not any(_verifies(public, signed_message(nonce, miner_hotkey, h), signature) for h in accepted_body_hashes(body)):
+    if not any(
+        _verifies(public, signed_message(nonce, miner_hotkey, h), signature) for h in accepted_body_hashes(body)
+    ):
         raise AuthError("signature does not match")
     try:
         nonces.check_and_remember(nonce)
@@ -84,8 +75,14 @@ def _verifies(public: Keypair, message: str, signature: bytes) -> bool:
         return False
 
 
-def authorize(headers: Mapping[str, str], body: bytes, miner_hotkey: str, nonces: NonceStore,
-              metagraph: Metagraph | None, policy: StakePolicy) -> str:
+def authorize(
+    headers: Mapping[str, str],
+    body: bytes,
+    miner_hotkey: str,
+    nonces: NonceStore,
+    metagraph: Metagraph | None,
+    policy: StakePolicy,
+) -> str:
     """Signature first (401), then stake (403): the validator's hotkey when both pass."""
     validator = verify_signature(headers, body, miner_hotkey, nonces)
     check_stake(validator, metagraph, policy)

@@ -41,11 +41,19 @@ class Node(BaseModel):
     def from_neuron_lite(cls, raw: dict[str, Any]) -> Node:
         axon = raw["axon_info"]
         return cls(
-            uid=raw["uid"], hotkey=raw["hotkey"], coldkey=raw["coldkey"], netuid=raw["netuid"],
-            active=raw["active"], stake=sum(amount for _, amount in raw["stake"]) / RAO,
-            validator_trust=raw["validator_trust"] / U16_MAX, validator_permit=raw["validator_permit"],
-            incentive=raw["incentive"] / U16_MAX, emission=raw["emission"] / RAO,
-            ip=ip_text(axon["ip"], axon["ip_type"]), port=axon["port"], last_update=raw["last_update"],
+            uid=raw["uid"],
+            hotkey=raw["hotkey"],
+            coldkey=raw["coldkey"],
+            netuid=raw["netuid"],
+            active=raw["active"],
+            stake=sum(amount for _, amount in raw["stake"]) / RAO,
+            validator_trust=raw["validator_trust"] / U16_MAX,
+            validator_permit=raw["validator_permit"],
+            incentive=raw["incentive"] / U16_MAX,
+            emission=raw["emission"] / RAO,
+            ip=ip_text(axon["ip"], axon["ip_type"]),
+            port=axon["port"],
+            last_update=raw["last_update"],
         )
 
 
@@ -85,5 +93,7 @@ def merge_subnet_state(nodes: list[Node], state: dict[str, Any]) -> list[Node]:
         if hotkey != node.hotkey:
             merged.append(node)
             continue
-        merged.append(node.model_copy(update={"alpha_stake": alpha / RAO, "tao_stake": tao / RAO, "total_stake": total / RAO}))
+        merged.append(
+            node.model_copy(update={"alpha_stake": alpha / RAO, "tao_stake": tao / RAO, "total_stake": total / RAO})
+        )
     return merged

@@ -23,8 +23,10 @@ class Ecosystem:
 def venv_paths() -> tuple[Path, Path]:
     """(python, scoreminer entry point) of this venv; ConfigError outside a venv."""
     if sys.prefix == sys.base_prefix:
-        raise ConfigError(f"{sys.executable} is not a virtualenv's python",
-                          "install scoreminer in a venv and run `<venv>/bin/scoreminer pm2` from it")
+        raise ConfigError(
+            f"{sys.executable} is not a virtualenv's python",
+            "install scoreminer in a venv and run `<venv>/bin/scoreminer pm2` from it",
+        )
     bin_dir = Path(sys.executable).parent
     script = bin_dir / "scoreminer"
     if not script.is_file():
@@ -35,10 +37,17 @@ def venv_paths() -> tuple[Path, Path]:
 def ecosystem(env_file: Path | None, name: str = "scoreminer", out: Path | None = None) -> Ecosystem:
     """The ecosystem.config.js for this install and this .env (which must exist)."""
     if env_file is None or not env_file.is_file():
-        raise ConfigError("no .env file to point PM2 at", "create one (see .env.example) or pass --env-file /abs/path/.env")
+        raise ConfigError(
+            "no .env file to point PM2 at", "create one (see .env.example) or pass --env-file /abs/path/.env"
+        )
     env_file = env_file.resolve()
-    return _ecosystem(name, ["--env-file", str(env_file), "serve"], env_file.parent,
-                      out or env_file.parent / "ecosystem.config.js", "this .env")
+    return _ecosystem(
+        name,
+        ["--env-file", str(env_file), "serve"],
+        env_file.parent,
+        out or env_file.parent / "ecosystem.config.js",
+        "this .env",
+    )
 
 
 def demo_ecosystem(folder: Path, name: str = "scoreminer-demo", out: Path | None = None) -> Ecosystem:
@@ -51,11 +60,20 @@ def _ecosystem(name: str, args: list[str], cwd: Path, out: Path, what: str) -> E
     python, script = venv_paths()
     logs = cwd / "logs"
     app = {
-        "name": name, "script": str(script), "interpreter": str(python), "args": args, "cwd": str(cwd),
-        "autorestart": True, "max_restarts": 50, "min_uptime": "60s", "exp_backoff_restart_delay": 1000,
+        "name": name,
+        "script": str(script),
+        "interpreter": str(python),
+        "args": args,
+        "cwd": str(cwd),
+        "autorestart": True,
+        "max_restarts": 50,
+        "min_uptime": "60s",
+        "exp_backoff_restart_delay": 1000,
         "kill_timeout": 15000,
         # serve logs INFO to stdout and warnings/errors to stderr: two files, the err one worth alerting on
-        "out_file": str(logs / f"{name}.out.log"), "error_file": str(logs / f"{name}.err.log"), "time": True,
+        "out_file": str(logs / f"{name}.out.log"),
+        "error_file": str(logs / f"{name}.err.log"),
+        "time": True,
         "env": {"PYTHONUNBUFFERED": "1", "YOLO_OFFLINE": "1", "YOLO_AUTOINSTALL": "false"},
     }
     path = out.absolute()

@@ -17,7 +17,8 @@ def load_hotkey(path: Path) -> Keypair:
     if not path.is_file():
         raise HotkeyError(
             f"no hotkey file at {path}",
-            "create it with `scoreminer hotkey new NAME` (or `btcli wallet new_hotkey`) or set WALLET_PATH / WALLET_NAME / HOTKEY_NAME",
+            "create it with `scoreminer hotkey new NAME` (or `btcli wallet new_hotkey`) "
+            "or set WALLET_PATH / WALLET_NAME / HOTKEY_NAME",
         )
     try:
         data = json.loads(path.read_text())

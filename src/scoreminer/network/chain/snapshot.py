@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from scoreminer.errors import ChainError
-from scoreminer.network.nodes import MetagraphSnapshot
+from scoreminer.network.chain.nodes import MetagraphSnapshot
 
 
 def save_snapshot(path: Path, snapshot: MetagraphSnapshot) -> Path:
@@ -31,6 +31,11 @@ def load_snapshot(path: Path) -> MetagraphSnapshot:
     try:
         return MetagraphSnapshot.model_validate_json(path.read_text())
     except FileNotFoundError:
-        raise ChainError(f"no metagraph snapshot at {path}", "run `scoreminer sync-metagraph` once the chain is reachable") from None
+        raise ChainError(
+            f"no metagraph snapshot at {path}", "run `scoreminer sync-metagraph` once the chain is reachable"
+        ) from None
     except (OSError, ValidationError, ValueError) as exc:
-        raise ChainError(f"metagraph snapshot {path} is unreadable ({type(exc).__name__})", "delete it and run `scoreminer sync-metagraph`") from None
+        raise ChainError(
+            f"metagraph snapshot {path} is unreadable ({type(exc).__name__})",
+            "delete it and run `scoreminer sync-metagraph`",
+        ) from None

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 from substrateinterface import Keypair
 
-from scoreminer.errors import ScoreminerError
+from scoreminer.errors import MinerUnreachable
 from scoreminer.network.client import SigningClient
 
 
@@ -60,14 +60,21 @@ def miner_hotkey(base_url: str) -> str:
     except httpx.ConnectError:
         raise _not_listening(base_url) from None
     except (httpx.HTTPError, ValueError, KeyError, TypeError):
-        raise ScoreminerError(f"cannot read the miner's hotkey from {base_url}/health", "pass --miner-hotkey") from None
+        raise MinerUnreachable(
+            f"cannot read the miner's hotkey from {base_url}/health", "pass --miner-hotkey"
+        ) from None
 
 
-def send_challenge(base_url: str, video_url: str, keypair: Keypair, hotkey: str, challenge_id: str = "poke",
-                   timeout: float = 240.0) -> ChallengeReport:
+def send_challenge(
+    base_url: str, video_url: str, keypair: Keypair, hotkey: str, challenge_id: str = "poke", timeout: float = 240.0
+) -> ChallengeReport:
     """POST one signed challenge and summarise the reply."""
-    payload = {"challenge_id": challenge_id, "type": "gsr", "video_url": video_url,
-               "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())}
+    payload = {
+        "challenge_id": challenge_id,
+        "type": "gsr",
+        "video_url": video_url,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+    }
     started = time.perf_counter()
     try:
         with SigningClient(keypair, base_url, timeout=timeout) as client:
@@ -75,18 +82,24 @@ def send_challenge(base_url: str, video_url: str, keypair: Keypair, hotkey: str,
     except httpx.ConnectError:
         raise _not_listening(base_url) from None
     except httpx.HTTPError as exc:
-        raise ScoreminerError(f"no answer from {base_url} ({type(exc).__name__}: {exc})", "is the miner running? check its URL and port") from None
+        raise MinerUnreachable(
+            f"no answer from {base_url} ({type(exc).__name__}: {exc})", "is the miner running? check its URL and port"
+        ) from None
     seconds = time.perf_counter() - started
     body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
     frames = body.get("frames") or []
     return ChallengeReport(
-        status=response.status_code, seconds=round(seconds, 3), frames=len(frames),
+        status=response.status_code,
+        seconds=round(seconds, 3),
+        frames=len(frames),
         objects=sum(len(f.get("objects", [])) for f in frames),
         frames_with_4_keypoints=sum(sum(1 for x, y in f.get("keypoints", []) if x or y) >= 4 for f in frames),
-        error=body.get("error"), answer=body if response.status_code == 200 else None,
+        error=body.get("error"),
+        answer=body if response.status_code == 200 else None,
     )
 
 
-def _not_listening(base_url: str) -> ScoreminerError:
-    return ScoreminerError(f"nothing listening at {base_url}",
-                           "start the miner (`scoreminer serve`) or check the URL's host and port")
+def _not_listening(base_url: str) -> MinerUnreachable:
+    return MinerUnreachable(
+        f"nothing listening at {base_url}", "start the miner (`scoreminer serve`) or check the URL's host and port"
+    )

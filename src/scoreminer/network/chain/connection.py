@@ -36,7 +36,9 @@ def connect(address: str, timeout: float = 10.0) -> Iterator[SubstrateInterface]
     except ChainError:
         raise
     except Exception as exc:
-        raise ChainError(f"chain {address} failed mid-request ({type(exc).__name__}: {exc})", "check the node and retry") from None
+        raise ChainError(
+            f"chain {address} failed mid-request ({type(exc).__name__}: {exc})", "check the node and retry"
+        ) from None
     finally:
         substrate.close()
 

@@ -7,11 +7,9 @@ import threading
 import time
 from collections import OrderedDict
 
+from scoreminer.errors import NonceError
+
 NONCE_PATTERN = re.compile(r"^(\d{1,20})_([A-Za-z0-9]{1,64})$")
-
-
-class NonceError(ValueError):
-    """A nonce that must be refused; the message is the reason sent back with the 401."""
 
 
 class NonceStore:

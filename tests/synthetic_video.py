@@ -87,8 +87,16 @@ def draw_pitch(width: int, height: int) -> np.ndarray:
     return image
 
 
-def write_synthetic_clip(path: Path, frames: int = 60, width: int = 640, height: int = 360, fps: float = 25.0,
-                         movers: int = 8, seed: int = 0, stamp: bool = True) -> SyntheticClip:
+def write_synthetic_clip(
+    path: Path,
+    frames: int = 60,
+    width: int = 640,
+    height: int = 360,
+    fps: float = 25.0,
+    movers: int = 8,
+    seed: int = 0,
+    stamp: bool = True,
+) -> SyntheticClip:
     """Render and write an MP4; movers never leave the frame so the truth is exact."""
     crowd = make_movers(width, height, frames, movers, seed)
     background = draw_pitch(width, height)

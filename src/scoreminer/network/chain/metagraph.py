@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scoreminer.errors import ChainError
-from scoreminer.network.fetch import fetch_snapshot
-from scoreminer.network.nodes import MetagraphSnapshot, Node
-from scoreminer.network.snapshot import load_snapshot, save_snapshot
+from scoreminer.network.chain.fetch import fetch_snapshot
+from scoreminer.network.chain.nodes import MetagraphSnapshot, Node
+from scoreminer.network.chain.snapshot import load_snapshot, save_snapshot
 
 log = logging.getLogger(__name__)
 Fetcher = Callable[[str, int], MetagraphSnapshot]
@@ -33,6 +33,10 @@ class Metagraph:
     @property
     def snapshot(self) -> MetagraphSnapshot | None:
         return self._snapshot
+
+    @property
+    def node_count(self) -> int:
+        return len(self._snapshot.nodes) if self._snapshot else 0
 
     @property
     def age_s(self) -> float | None:
@@ -69,8 +73,9 @@ class Metagraph:
     def start_refreshing(self, interval_s: float, first_delay_s: float = 0.0) -> None:
         """Refresh after `first_delay_s`, then every `interval_s`, on a daemon thread."""
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, args=(interval_s, first_delay_s), name="metagraph-refresh",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, args=(interval_s, first_delay_s), name="metagraph-refresh", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

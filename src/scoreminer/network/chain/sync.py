@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scoreminer.errors import ChainError, HotkeyError
-from scoreminer.network.fetch import fetch_snapshot
-from scoreminer.network.hotkey import load_hotkey
-from scoreminer.network.nodes import MetagraphSnapshot, Node
-from scoreminer.network.snapshot import load_snapshot, save_snapshot
+from scoreminer.network.auth.hotkey import load_hotkey
+from scoreminer.network.chain.fetch import fetch_snapshot
+from scoreminer.network.chain.nodes import MetagraphSnapshot, Node
+from scoreminer.network.chain.snapshot import load_snapshot, save_snapshot
 from scoreminer.settings import Settings
 
 
@@ -30,11 +30,17 @@ class SyncResult:
 
     def to_dict(self) -> dict:
         return {
-            "netuid": self.snapshot.netuid, "block": self.snapshot.block, "address": self.snapshot.address,
-            "saved_to": str(self.saved_to), "stake_check_uses": self.snapshot.stake_figure,
-            "our_hotkey": self.our_hotkey, "registered": self.our_node is not None,
-            "our_uid": self.our_node.uid if self.our_node else None, "axon_matches_port": self.axon_matches,
-            "stale": self.fallback is not None, "fallback": self.fallback,
+            "netuid": self.snapshot.netuid,
+            "block": self.snapshot.block,
+            "address": self.snapshot.address,
+            "saved_to": str(self.saved_to),
+            "stake_check_uses": self.snapshot.stake_figure,
+            "our_hotkey": self.our_hotkey,
+            "registered": self.our_node is not None,
+            "our_uid": self.our_node.uid if self.our_node else None,
+            "axon_matches_port": self.axon_matches,
+            "stale": self.fallback is not None,
+            "fallback": self.fallback,
             "nodes": [n.model_dump() for n in self.snapshot.nodes],
         }
 
@@ -54,8 +60,14 @@ def sync_metagraph(settings: Settings) -> SyncResult:
     except HotkeyError:
         hotkey = None
     node = snapshot.by_hotkey().get(hotkey) if hotkey else None
-    return SyncResult(snapshot=snapshot, saved_to=settings.nodes_snapshot, our_hotkey=hotkey, our_node=node,
-                      port=settings.port, fallback=fallback)
+    return SyncResult(
+        snapshot=snapshot,
+        saved_to=settings.nodes_snapshot,
+        our_hotkey=hotkey,
+        our_node=node,
+        port=settings.port,
+        fallback=fallback,
+    )
 
 
 def _saved_for(path: Path, netuid: int, cause: ChainError) -> MetagraphSnapshot:

@@ -65,7 +65,7 @@ def check_pm2(pm2: str = "pm2") -> list[Check]:
         return [skip("pm2", f"PM2 not running (no live daemon in {pm2_home()})")]
     try:
         out = subprocess.run([executable, "jlist"], capture_output=True, text=True, timeout=20, check=True).stdout
-        entries = json.loads(out[out.index("["):])
+        entries = json.loads(out[out.index("[") :])
     except (subprocess.SubprocessError, OSError, ValueError) as exc:
         return [warn("pm2", f"`pm2 jlist` failed: {exc}", "run `pm2 jlist` by hand to see why")]
     processes = [p for p in map(Pm2Process.from_jlist, entries) if p.runs_scoreminer]
@@ -89,8 +89,10 @@ def check_process(proc: Pm2Process) -> Check:
     found = f"{proc.status}; cwd {proc.cwd}; {proc.interpreter} {proc.script} {' '.join(proc.args)}"
     name = f"pm2 {proc.name}"
     if problems:
-        fix = (f"interpreter {sys.executable}, script {Path(sys.executable).parent / 'scoreminer'}, "
-               "args `serve --env-file /abs/path/.env`, cwd that .env's folder")
+        fix = (
+            f"interpreter {sys.executable}, script {Path(sys.executable).parent / 'scoreminer'}, "
+            "args `serve --env-file /abs/path/.env`, cwd that .env's folder"
+        )
         return fail(name, "; ".join(problems), fix)
     if proc.status != "online":
         return warn(name, found, f"pm2 logs {proc.name}")
