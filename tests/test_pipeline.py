@@ -99,5 +99,14 @@ def test_answer_hygiene_one_ball_clipped_boxes(clip):
 
 def test_stage_timings_are_reported(clip):
     timings = run(clip, 2).timings.as_dict()
-    assert set(timings) == {"decode_wait", "decode", "inference", "tracking", "serialisation", "registration", "total"}
+    assert set(timings) == {
+        "decode_wait",
+        "decode",
+        "inference",
+        "forward",
+        "tracking",
+        "serialisation",
+        "registration",
+        "total",
+    }
     assert timings["total"] > 0 and timings["tracking"] > 0 and timings["decode"] > 0

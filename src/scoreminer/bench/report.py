@@ -21,6 +21,8 @@ BENCH_COLUMNS = (
     "×ref",
     "750f s",
     "infer s",
+    "fwd s",
+    "other ms/f",
     "decode s",
     "thr",
     "flt/f",
@@ -35,7 +37,8 @@ BENCH_COLUMNS = (
 )
 BENCH_CAPTION = (
     "s: stride, b: batch, sizes player/pitch; F1: worst class box F1 vs the reference; 750f: projected "
-    "challenge seconds; thr: torch threads; flt/f: minor page faults per frame; kp est: the validator's keypoint "
+    "challenge seconds; fwd: the forward passes alone; other ms/f: wall time outside them per frame; "
+    "thr: torch threads; flt/f: minor page faults per frame; kp est: the validator's keypoint "
     "score (CLIP steps not run); drop: boxes its rules drop"
 )
 
@@ -54,6 +57,8 @@ def bench_cells(result: BenchmarkResult) -> list[list[str]]:
                 f"{row.speedup:.2f}",
                 f"{row.projected_750_s:.1f}",
                 f"{row.stages['inference']:.2f}",
+                f"{row.stages.get('forward', 0.0):.2f}",
+                f"{(row.median_s - row.stages.get('forward', 0.0)) / row.frames * 1000:.1f}",
                 f"{row.stages.get('decode', 0.0):.2f}",
                 str(row.threads or "–"),
                 _num(row.faults_per_frame, 0),
@@ -128,6 +133,8 @@ def write_bench_csv(result: BenchmarkResult, path: Path) -> None:
                 "speedup",
                 "projected_750_s",
                 "decode_s",
+                "inference_s",
+                "forward_s",
                 "threads",
                 "faults_per_frame",
                 "peak_rss_mb",
@@ -151,6 +158,8 @@ def write_bench_csv(result: BenchmarkResult, path: Path) -> None:
                     r["speedup"],
                     r["projected_750_s"],
                     r["stages"].get("decode"),
+                    r["stages"].get("inference"),
+                    r["stages"].get("forward"),
                     r["threads"],
                     r["faults_per_frame"],
                     r["peak_rss_mb"],

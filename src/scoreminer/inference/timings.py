@@ -14,7 +14,8 @@ class StageTimings:
 
     decode_wait: float = 0.0  # the consumer blocked on the decoder
     decode: float = 0.0  # the decoder thread's own work (grab and, for frames the models see, retrieve)
-    inference: float = 0.0
+    inference: float = 0.0  # the model calls: ultralytics' pre-processing, forward passes and NMS
+    forward: float = 0.0  # the forward passes alone (part of inference), as ultralytics times them
     tracking: float = 0.0
     serialisation: float = 0.0
     registration: float = 0.0

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from scoreminer.inference.types import Detections
-from scoreminer.inference.yolo.loader import RunOptions, load_yolo, predict, warm_up
+from scoreminer.inference.yolo.loader import RunOptions, forward_seconds, load_yolo, predict, warm_up
 
 
 class YoloDetector:
@@ -18,12 +18,15 @@ class YoloDetector:
         self.path = path
         self.options = options
         self.model = model if model is not None else load_yolo(path, "detect")
+        self.forward_s = 0.0  # the forward passes alone, summed over calls
 
     def warm_up(self, shape: tuple[int, int] = (720, 1280)) -> None:
         warm_up(self.model, self.options, shape)
 
     def __call__(self, frames: list[np.ndarray]) -> list[Detections]:
-        return [_to_detections(r) for r in predict(self.model, frames, self.options)]
+        results = predict(self.model, frames, self.options)
+        self.forward_s += forward_seconds(results)
+        return [_to_detections(r) for r in results]
 
 
 def _to_detections(result) -> Detections:

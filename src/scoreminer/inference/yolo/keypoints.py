@@ -9,7 +9,7 @@ import numpy as np
 
 from scoreminer.contract import KEYPOINT_COUNT
 from scoreminer.inference.types import empty_keypoints
-from scoreminer.inference.yolo.loader import RunOptions, load_yolo, predict, warm_up
+from scoreminer.inference.yolo.loader import RunOptions, forward_seconds, load_yolo, predict, warm_up
 
 
 class YoloKeypoints:
@@ -19,6 +19,7 @@ class YoloKeypoints:
         self.path = path
         self.options = options
         self.model = model if model is not None else load_yolo(path, "pose")
+        self.forward_s = 0.0  # the forward passes alone, summed over calls
         shape = getattr(self.model.model, "kpt_shape", None)
         if shape is not None and int(shape[0]) != KEYPOINT_COUNT:
             from scoreminer.errors import ModelLoadError
@@ -29,7 +30,9 @@ class YoloKeypoints:
         warm_up(self.model, self.options, shape)
 
     def __call__(self, frames: list[np.ndarray]) -> list[np.ndarray]:
-        return [_best_pitch(r) for r in predict(self.model, frames, self.options)]
+        results = predict(self.model, frames, self.options)
+        self.forward_s += forward_seconds(results)
+        return [_best_pitch(r) for r in results]
 
 
 def _best_pitch(result) -> np.ndarray:

@@ -64,6 +64,11 @@ def load_yolo(path: Path, task: str) -> Any:
     return model
 
 
+def forward_seconds(results: list[Any]) -> float:
+    """The models' own forward time in `results` (ultralytics times it per image, in ms, apart from pre/post)."""
+    return sum(r.speed.get("inference") or 0.0 for r in results) / 1000
+
+
 def predict(model: Any, frames: list[np.ndarray], options: RunOptions) -> list[Any]:
     """ultralytics results for `frames`, in chunks of `batch_size`."""
     results = []
