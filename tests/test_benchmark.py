@@ -127,3 +127,21 @@ def test_benchmark_synthetic_with_frames_cut_and_table(tmp_path, tiny_models):
 def test_benchmark_without_video_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["benchmark"])
     assert result.exit_code == 1 and "--synthetic" in result.output
+
+
+def test_backends_are_one_more_grid_dimension_and_unknown_names_are_refused():
+    from scoreminer.bench.grid import parse_backends
+    from scoreminer.errors import UsageError
+
+    assert parse_backends("torch, openvino,torch") == ["torch", "openvino"]
+    with pytest.raises(UsageError, match="tensorflow"):
+        parse_backends("torch,tensorflow")
+    grid = build_grid([1, 2], [8], [640], [320], [False], ["torch", "onnx"])
+    assert [c.label for c in grid] == [
+        "ref 640/320 fp32",
+        "s1 b8 640/320 fp32",
+        "s2 b8 640/320 fp32",
+        "s1 b8 640/320 fp32 onnx",
+        "s2 b8 640/320 fp32 onnx",
+    ]
+    assert grid[3].env_lines()[-1] == "BACKEND=onnx" and grid[0].backend == "torch"

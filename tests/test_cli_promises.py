@@ -382,3 +382,26 @@ def test_readme_links_stay_in_the_repo_and_it_states_precedence_exit_codes_and_t
         assert row in text
     for command in ("scoreminer hotkey new", "scoreminer pm2 --demo", "process-video clip.mp4 --demo", "bench --demo"):
         assert command in text
+
+
+@pytest.mark.slow
+def test_bench_demo_measures_the_shipped_weights_at_their_sizes(tmp_path):
+    result = scoreminer(
+        "bench",
+        "--demo",
+        "--synthetic",
+        "--frames",
+        "8",
+        "--stride",
+        "1",
+        "--batch",
+        "8",
+        "--repeats",
+        "1",
+        "--json",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert [r["label"] for r in rows] == ["ref 640/320 fp32", "s1 b8 640/320 fp32"]
+    assert all(r["frames"] == 8 for r in rows)
