@@ -70,20 +70,18 @@ def forward_seconds(results: list[Any]) -> float:
 
 
 def predict(model: Any, frames: list[np.ndarray], options: RunOptions) -> list[Any]:
-    """ultralytics results for `frames`, in chunks of `batch_size`."""
-    results = []
-    for start in range(0, len(frames), options.batch_size):
-        chunk = frames[start : start + options.batch_size]
-        results += model.predict(
-            chunk,
+    """ultralytics results for `frames` in one call: the pipeline already made the batch (BATCH_SIZE)."""
+    return list(
+        model.predict(
+            frames,
             imgsz=options.imgsz,
             device=options.device,
             half=options.half,
             conf=options.confidence,
-            batch=len(chunk),
+            batch=len(frames),
             verbose=False,
         )
-    return results
+    )
 
 
 def warm_up(model: Any, options: RunOptions, shape: tuple[int, int] = (720, 1280)) -> None:
