@@ -69,6 +69,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
 app = typer.Typer(
     cls=_Group,
     help="Run and tune a Score Vision (subnet 44) miner.",
+    epilog="Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items()) + ".",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -115,7 +116,9 @@ def main_callback(
     set_: Annotated[
         list[str],
         typer.Option(
-            "--set", help="Override a setting for this run: --set KEY=VALUE (repeatable; before or after the command)."
+            "--set",
+            metavar="KEY=VALUE",
+            help="Override a setting for this run (repeatable; before or after the command).",
         ),
     ] = [],
     version: Annotated[
