@@ -341,6 +341,13 @@ def closest_setting(key: str) -> str | None:
     return match[0] if match else None
 
 
+def set_process_environment(values: dict[str, str], defaults: dict[str, str] | None = None) -> None:
+    """Set variables other libraries read (`defaults` only where unset): the one place that writes the environment."""
+    os.environ.update(values)
+    for key, value in (defaults or {}).items():
+        os.environ.setdefault(key, value)
+
+
 def pm2_home() -> Path:
     """Where PM2 keeps its daemon files ($PM2_HOME, else ~/.pm2), as the pm2 command finds them."""
     return Path(os.environ.get("PM2_HOME") or Path.home() / ".pm2")

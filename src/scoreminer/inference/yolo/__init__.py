@@ -4,14 +4,12 @@ Importing it is what switches ultralytics offline: the variables are set here, b
 the adapter imports ultralytics (a package's __init__ runs before its modules).
 """
 
-import os
+from scoreminer.settings import set_process_environment
 
 
 def configure_ultralytics_environment() -> None:
     """Keep ultralytics from installing packages or reaching the network at run time."""
-    os.environ["YOLO_AUTOINSTALL"] = "false"
-    os.environ["YOLO_OFFLINE"] = "1"
-    os.environ.setdefault("YOLO_VERBOSE", "false")
+    set_process_environment({"YOLO_AUTOINSTALL": "false", "YOLO_OFFLINE": "1"}, defaults={"YOLO_VERBOSE": "false"})
 
 
 configure_ultralytics_environment()
