@@ -1,0 +1,45 @@
+"""`challenge`: play validator against any miner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from scoreminer import terminal
+from scoreminer.commands.common import Json, console, err_console
+from scoreminer.errors import UsageError
+
+
+def challenge_cmd(
+    miner: Annotated[str, typer.Argument(help="Miner base URL, e.g. http://127.0.0.1:7999")],
+    video: Annotated[str, typer.Option("--video", help="Video URL, or a local file served on a loopback port.")],
+    key: Annotated[Path | None, typer.Option("--key", help="Validator hotkey file (default: a throwaway key).")] = None,
+    hotkey: Annotated[
+        str | None, typer.Option("--miner-hotkey", help="The miner's ss58 (default: from its /health).")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Play validator: send one signed challenge to a miner and report status, time and answer."""
+    from contextlib import nullcontext
+
+    from scoreminer.network.auth.hotkey import load_hotkey, new_keypair
+    from scoreminer.network.challenge import miner_hotkey, send_challenge, serve_file
+
+    keypair = load_hotkey(key) if key else new_keypair()
+    base = miner.rstrip("/")
+    if video.startswith(("http://", "https://")):
+        source: Any = nullcontext(video)
+    elif Path(video).is_file():
+        source = serve_file(Path(video).resolve())
+    else:
+        raise UsageError(f"--video {video}: no such file", "pass an existing local file or an http(s) URL")
+    with source as url, err_console.status(f"challenge → {base} as {keypair.ss58_address} …"):
+        report = send_challenge(base, url, keypair, hotkey or miner_hotkey(base))
+    if as_json:
+        typer.echo(json.dumps({**report.as_dict(), "validator": keypair.ss58_address}, indent=2))
+    else:
+        console.print(terminal.challenge_report(report, keypair.ss58_address))
+    raise typer.Exit(0 if report.status == 200 else 1)
