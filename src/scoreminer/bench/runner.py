@@ -77,13 +77,14 @@ class Measured:
     faults_per_frame: float
 
 
-def measure(pipeline: Pipeline, video: Path, config: BenchConfig, repeats: int, threads: int) -> Measured:
-    """A warm-up run, then `repeats` timed runs at `threads`: peak RSS, (CUDA) peak GPU memory, faults per frame."""
+def measure(pipeline: Pipeline, video: Path, config: BenchConfig, repeats: int) -> Measured:
+    """A warm-up run, then `repeats` timed runs: peak RSS, (CUDA) peak GPU memory, page faults per frame.
+
+    The row's torch threads were set when its pipeline was wired.
+    """
     from scoreminer.inference.allocator import minor_faults
-    from scoreminer.inference.yolo import set_threads
 
     mode: Mode = "reference" if config.reference else "pipelined"
-    set_threads(threads)
     pipeline.run(video, mode=mode)
     gpu = _gpu_reset()
     faults = minor_faults()
@@ -110,7 +111,7 @@ def run_benchmark(
     for config in grid:
         pipeline = cache.pipeline(config, keypoint_confidence)
         threads = cache.threads_for(config)
-        measured = measure(pipeline, video, config, repeats, threads)
+        measured = measure(pipeline, video, config, repeats)
         outputs, rss, gpu = measured.outputs, measured.peak_rss_mb, measured.peak_gpu_mb
         answers = outputs[-1].answers
         reference_answer = reference_answer if reference_answer is not None else answers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import resource
 
 # mallopt parameters (malloc.h)
@@ -12,8 +13,9 @@ M_ARENA_MAX = -8
 KEEP_BYTES = 1 << 30  # blocks up to 1 GiB come from the heap, and up to 1 GiB of free heap is kept
 
 
+@functools.cache
 def keep_freed_memory() -> bool:
-    """Raise glibc's mmap and trim thresholds and use one arena, once at start-up; False without glibc mallopt.
+    """Raise glibc's mmap and trim thresholds and use one arena, once per process; False without glibc mallopt.
 
     One arena because the decoder, post-processing and torch's worker threads would otherwise each get their
     own, whose heaps are mapped and unmapped as frames and tensors pass between threads (measured: ~550 minor

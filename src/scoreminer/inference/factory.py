@@ -84,8 +84,7 @@ def wire(wiring: Wiring, store: ModelStore | None = None, warm_shape: tuple[int,
     from scoreminer.inference.yolo.export import choose_backend
     from scoreminer.inference.yolo.loader import RunOptions
 
-    # the CLI did this before any thread started; a library caller gets it here
-    keep_freed_memory()
+    keep_freed_memory()  # once per process: the CLI already did it before any thread started
     store = store or ModelStore()
     device = resolve_device(wiring.device)
     set_threads(wiring.threads)
