@@ -28,6 +28,7 @@ class Wiring:
     export_cache: Path
     threads: int
     config: PipelineConfig
+    preprocess: str = "auto"  # as asked: `auto` is resolved for the device
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Wiring:
@@ -43,6 +44,7 @@ class Wiring:
             settings.export_cache,
             settings.threads,
             pipeline_config(settings),
+            settings.preprocess,
         )
 
 
@@ -91,8 +93,9 @@ def wire(wiring: Wiring, store: ModelStore | None = None, warm_shape: tuple[int,
     half = wiring.half and device.startswith("cuda")
     backend = choose_backend(wiring.backend, device)
     batch = wiring.config.batch_size
-    player = RunOptions(device, half, wiring.player_imgsz, batch, wiring.confidence)
-    pitch = RunOptions(device, half, wiring.pitch_imgsz, batch, wiring.confidence)
+    shared = shares_preprocessing(wiring.preprocess, device)
+    player = RunOptions(device, half, wiring.player_imgsz, batch, wiring.confidence, shared)
+    pitch = RunOptions(device, half, wiring.pitch_imgsz, batch, wiring.confidence, shared)
     player_model, player_backend = store.get(wiring.player, "detect", backend, player, wiring.export_cache)
     pitch_model, pitch_backend = store.get(wiring.pitch, "pose", backend, pitch, wiring.export_cache)
     detector = YoloDetector(wiring.player, player, player_model)
@@ -103,3 +106,9 @@ def wire(wiring: Wiring, store: ModelStore | None = None, warm_shape: tuple[int,
     used = player_backend if player_backend == pitch_backend else f"{player_backend}/{pitch_backend}"
     log.info("models on %s with %s, %d torch threads", device, used, wiring.threads)
     return Pipeline(detector, keypoints, ByteTrackTracker, wiring.config, device, used)
+
+
+def shares_preprocessing(preprocess: str, device: str) -> bool:
+    """PREPROCESS resolved for a device: auto shares on CUDA, where it saves a host round trip per model;
+    on a CPU ultralytics' own cv2 letterbox is as fast (docs/performance.md)."""
+    return preprocess == "shared" or (preprocess == "auto" and device.startswith("cuda"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
@@ -12,13 +13,13 @@ from scoreminer.inference.types import Detections
 class Detector(Protocol):
     """Frames (BGR, HxWx3) → one Detections per frame, boxes in source pixels."""
 
-    def __call__(self, frames: list[np.ndarray]) -> list[Detections]: ...
+    def __call__(self, frames: Sequence[np.ndarray]) -> list[Detections]: ...
 
 
 class KeypointModel(Protocol):
     """Frames → one 32×3 array (x, y, confidence) per frame, in source pixels."""
 
-    def __call__(self, frames: list[np.ndarray]) -> list[np.ndarray]: ...
+    def __call__(self, frames: Sequence[np.ndarray]) -> list[np.ndarray]: ...
 
 
 class Tracker(Protocol):

@@ -13,6 +13,7 @@ import numpy as np
 
 from scoreminer.contract import FrameAnswer
 from scoreminer.errors import VideoError
+from scoreminer.inference.batch import FrameBatch
 from scoreminer.inference.models import Detector, KeypointModel, TrackerFactory
 from scoreminer.inference.postprocess import PostProcessor
 from scoreminer.inference.registration import Registrar
@@ -84,7 +85,8 @@ class Pipeline:
             pending: list[Future] = []
             for numbers, frames in self._batches(source):
                 with timed(timings, "inference"):
-                    points, found = self.keypoints(frames), self.detector(frames)
+                    batch = FrameBatch(frames)  # both models may share its device copy and letterboxing
+                    points, found = self.keypoints(batch), self.detector(batch)
                 pending.append(pool.submit(post.add, numbers, found, points))
                 _report(progress, numbers[-1] + 1)
             for future in pending:

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         "Inference runtime; auto: TensorRT on CUDA (else torch), OpenVINO on CPU (else torch).",
         "auto, torch, onnx, openvino, tensorrt",
     )
+    preprocess: Literal["auto", "shared", "per-model"] = _f(
+        "auto",
+        "Letterbox each batch once on the model's device and feed both models from it (shared), or let "
+        "ultralytics do it for each model (per-model); auto: shared on CUDA, per-model on CPU.",
+        "auto, shared, per-model",
+    )
     torch_threads: int | None = _f(
         None, "Threads for the forward pass (all cores this process may use when empty).", "1 to 256", ge=1, le=256
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from scoreminer.inference.types import Detections
 from scoreminer.inference.yolo.loader import RunOptions, forward_seconds, load_yolo, predict, warm_up
+from scoreminer.inference.yolo.shared import can_share, run_shared
 
 
 class YoloDetector:
@@ -23,10 +25,21 @@ class YoloDetector:
     def warm_up(self, shape: tuple[int, int] = (720, 1280)) -> None:
         warm_up(self.model, self.options, shape)
 
-    def __call__(self, frames: list[np.ndarray]) -> list[Detections]:
+    def __call__(self, frames: Sequence[np.ndarray]) -> list[Detections]:
+        if self.options.shared and can_share(self.model, frames):
+            found, seconds = run_shared(self.model, frames, self.options.confidence, "detect")  # type: ignore[arg-type]
+            self.forward_s += seconds
+            return [_from_tensor(det) for det in found]
         results = predict(self.model, frames, self.options)
         self.forward_s += forward_seconds(results)
         return [_to_detections(r) for r in results]
+
+
+def _from_tensor(det) -> Detections:
+    if len(det) == 0:
+        return Detections.empty()
+    rows = det.cpu().numpy()
+    return Detections.of(rows[:, :4], rows[:, 5], rows[:, 4])
 
 
 def _to_detections(result) -> Detections:

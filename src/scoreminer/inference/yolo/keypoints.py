@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import numpy as np
 from scoreminer.contract import KEYPOINT_COUNT
 from scoreminer.inference.types import empty_keypoints
 from scoreminer.inference.yolo.loader import RunOptions, forward_seconds, load_yolo, predict, warm_up
+from scoreminer.inference.yolo.shared import can_share, run_shared
 
 
 class YoloKeypoints:
@@ -29,10 +31,21 @@ class YoloKeypoints:
     def warm_up(self, shape: tuple[int, int] = (720, 1280)) -> None:
         warm_up(self.model, self.options, shape)
 
-    def __call__(self, frames: list[np.ndarray]) -> list[np.ndarray]:
+    def __call__(self, frames: Sequence[np.ndarray]) -> list[np.ndarray]:
+        if self.options.shared and can_share(self.model, frames):
+            found, seconds = run_shared(self.model, frames, self.options.confidence, "pose")  # type: ignore[arg-type]
+            self.forward_s += seconds
+            return [_best_row(det) for det in found]
         results = predict(self.model, frames, self.options)
         self.forward_s += forward_seconds(results)
         return [_best_pitch(r) for r in results]
+
+
+def _best_row(det) -> np.ndarray:
+    """The most confident pitch of one frame's N×(6+32×3) rows."""
+    if len(det) == 0:
+        return empty_keypoints()
+    return det[int(det[:, 4].argmax()), 6:].view(-1, 3).cpu().numpy().astype(np.float32)
 
 
 def _best_pitch(result) -> np.ndarray:

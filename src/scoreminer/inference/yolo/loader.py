@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,14 @@ HOW_TO_GET = (
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How a model is run: device, precision, input size, batch size, confidence floor."""
+    """How a model is run: device, precision, input size, batch size, confidence floor, shared letterboxing."""
 
     device: str
     half: bool
     imgsz: int
     batch_size: int
     confidence: float
+    shared: bool = False
 
 
 def resolve_device(wanted: str) -> str:
@@ -69,11 +71,11 @@ def forward_seconds(results: list[Any]) -> float:
     return sum(r.speed.get("inference") or 0.0 for r in results) / 1000
 
 
-def predict(model: Any, frames: list[np.ndarray], options: RunOptions) -> list[Any]:
+def predict(model: Any, frames: Sequence[np.ndarray], options: RunOptions) -> list[Any]:
     """ultralytics results for `frames` in one call: the pipeline already made the batch (BATCH_SIZE)."""
     return list(
         model.predict(
-            frames,
+            list(frames),
             imgsz=options.imgsz,
             device=options.device,
             half=options.half,
