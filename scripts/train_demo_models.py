@@ -1,12 +1,12 @@
-"""Train the demo models on rendered frames and install them into the package.
+"""Train the demo models on randomised rendered frames and install them into the package.
 
-    python scripts/train_demo_models.py [--epochs 20] [--imgsz 640] [--scale tiny] [--work /tmp/demo-train]
-        [--only detect|pose] [--train-seeds 100-111] [--start weights.pt]
+    python scripts/train_demo_models.py [--only detect|pose] [--hours 1.0] [--from-shipped]
+        [--epochs 20] [--scale tiny] [--work /tmp/demo-train] [--train-seeds 100-123] [--start weights.pt]
 
-Renders the datasets (scoreminer.demo.dataset), trains a 4-class detector and a 32-keypoint pose
-model with ultralytics on the CPU, copies the best weights to src/scoreminer/demo/weights/, and
-measures them on held-out clips (scoreminer.demo.accuracy). See docs/demo-models.md for the
-time it took and the accuracy reached.
+Renders the datasets (scoreminer.demo.dataset: a random look per match, balanced frames, detector crops at
+its inference scale), trains a 4-class detector and a 32-keypoint pose model with ultralytics on the CPU at
+the demo presets' sizes, and copies the best weights to src/scoreminer/demo/weights/. `--hours` caps each
+model's wall time (ultralytics fits the epochs to it). See docs/demo-models.md for what it took and reached.
 """
 
 from __future__ import annotations
@@ -17,24 +17,24 @@ import time
 from pathlib import Path
 
 from scoreminer.demo.dataset import DatasetSpec, export
+from scoreminer.demo.presets import PITCH, PITCH_IMG_SIZE, PLAYER, WEIGHTS
 from scoreminer.inference.yolo.training import install, train
 
-WEIGHTS = Path(__file__).parents[1] / "src" / "scoreminer" / "demo" / "weights"
+TASKS = {"detect": (PLAYER, 640), "pose": (PITCH, PITCH_IMG_SIZE)}  # detector: 640 crops at its 960 scale
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--imgsz", type=int, default=640)
+    parser.add_argument("--hours", type=float, default=None, help="wall-time cap per model")
     parser.add_argument("--scale", default="tiny")
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--frames-per-seed", type=int, default=25)
     parser.add_argument("--work", type=Path, default=Path("/tmp/demo-train"))
-    parser.add_argument("--only", choices=["detect", "pose"], default=None)
-    parser.add_argument("--train-seeds", default="100-111", help="first-last rendered match seeds to train on")
-    parser.add_argument(
-        "--start", type=Path, default=None, help="with --only: fine-tune these weights instead of random ones"
-    )
+    parser.add_argument("--only", choices=sorted(TASKS), default=None)
+    parser.add_argument("--train-seeds", default="100-123", help="first-last rendered match seeds to train on")
+    parser.add_argument("--from-shipped", action="store_true", help="fine-tune the weights in the package")
+    parser.add_argument("--start", type=Path, default=None, help="with --only: fine-tune these weights")
     args = parser.parse_args()
     started = time.time()
     data_dir = args.work / "data"
@@ -42,16 +42,17 @@ def main() -> None:
         first, last = (int(v) for v in args.train_seeds.split("-"))
         export(data_dir, DatasetSpec(train_seeds=tuple(range(first, last + 1)), frames_per_seed=args.frames_per_seed))
     timings = {"render_s": round(time.time() - started)}
-    for task, name in (("detect", "demo-player.pt"), ("pose", "demo-pitch.pt")):
+    for task, (name, imgsz) in TASKS.items():
         if args.only and task != args.only:
             continue
+        start = args.start or (WEIGHTS / name if args.from_shipped else None)
         t0 = time.time()
         best = train(
-            task, data_dir / f"{task}.yaml", args.work, args.epochs, args.imgsz, args.scale, args.batch, args.start
+            task, data_dir / f"{task}.yaml", args.work, args.epochs, imgsz, args.scale, args.batch, start, args.hours
         )
         install(best, WEIGHTS / name)
         timings[f"{task}_train_s"] = round(time.time() - t0)
-    print(json.dumps({"epochs": args.epochs, "imgsz": args.imgsz, "scale": args.scale, **timings}))
+    print(json.dumps({"epochs": args.epochs, "hours": args.hours, "scale": args.scale, **timings}))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,14 @@ def test_keypoint_error_and_recall():
     assert result.keypoint_recall == pytest.approx(2 / 3, abs=1e-3)
 
 
+def test_keypoint_median_is_not_pulled_by_one_gross_confusion():
+    truth_kp = [[10.0, 10.0], [20.0, 20.0], [30.0, 30.0]] + [[0.0, 0.0]] * 29
+    answer_kp = [[10.0, 10.0], [23.0, 24.0], [60.0, 70.0]] + [[0.0, 0.0]] * 29
+    result = compare([frame(0, keypoints=answer_kp)], [frame(0, keypoints=truth_kp)])
+    assert result.keypoint_median_px == pytest.approx(5.0)
+    assert result.keypoint_error_px == pytest.approx(55 / 3, abs=1e-3)  # (0 + 5 + 50) / 3
+
+
 def test_missing_frames_lower_frames_answered_and_count_as_misses():
     truth = [frame(0, [(2, (0, 0, 10, 20))]), frame(1, [(2, (0, 0, 10, 20))])]
     result = compare([frame(0, [(2, (0, 0, 10, 20))])], truth)

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from process_harness import SCRIPT, script_env, wait_for_health
 from scoreminer.cli import app
 from scoreminer.compare import compare
+from scoreminer.demo.look import DEFAULT, random_look
 from scoreminer.demo.presets import WEIGHTS, demo_clip, demo_models
 from scoreminer.demo.render import render_clip, render_frame, shots
 from scoreminer.demo.scene import Match
@@ -55,13 +56,16 @@ def test_shipped_weights_reach_their_recorded_accuracy(tmp_path):
         preset=demo_models(), flags={"device": "cpu", "batch_size": 8, "keypoint_mode": "raw"}, use_env_file=False
     )
     pipeline = build_pipeline(settings, warm_shape=(720, 1280))
-    truth = render_clip(tmp_path / "heldout.mp4", seed=recorded["seed"], frames=recorded["frames"])
+    look = random_look(recorded["seed"]) if recorded["look"] == "random" else DEFAULT
+    truth = render_clip(tmp_path / "heldout.mp4", seed=recorded["seed"], frames=recorded["frames"], look=look)
     result = compare(pipeline.run(tmp_path / "heldout.mp4").answers, truth)
     assert result.frames_answered == 1.0
-    assert recorded["f1"]["player"] >= 0.8  # the aim for players, met by what ships
-    assert result.f1["player"] >= recorded["f1"]["player"] - 0.05
+    # What ships clears the bars on this unseen look, and this machine measures the same within noise.
+    assert recorded["f1"]["player"] >= 0.9 and min(recorded["f1"].values()) >= 0.5
+    for name, value in recorded["f1"].items():
+        assert result.f1[name] >= value - 0.08, name
     # Loose: another CPU's kernels may move a keypoint by a pixel or flip one near the threshold.
-    assert result.keypoint_error_px <= recorded["keypoint_error_px"] * 1.2 + 2
+    assert result.keypoint_median_px <= recorded["keypoint_median_px"] * 1.2 + 1
     assert result.keypoint_recall >= recorded["keypoint_recall"] - 0.1
 
 

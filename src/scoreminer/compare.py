@@ -17,12 +17,13 @@ IOU_THRESHOLD = 0.5
 
 @dataclass(frozen=True)
 class Agreement:
-    """Per-class F1 at IoU 0.5 (optimal matching), keypoint mean error (px) and recall, frames answered."""
+    """Per-class F1 at IoU 0.5 (optimal matching), keypoint mean and median error (px) and recall, frames answered."""
 
     f1: dict[str, float | None]
     keypoint_error_px: float | None
     keypoint_recall: float | None
     frames_answered: float
+    keypoint_median_px: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +74,7 @@ def compare(candidate: Iterable[Mapping | Any], reference: Iterable[Mapping | An
         keypoint_error_px=round(float(np.mean(errors)), 3) if errors else None,
         keypoint_recall=round(found / expected, 4) if expected else None,
         frames_answered=round(sum(n in cand for n in ref) / len(ref), 4) if ref else 1.0,
+        keypoint_median_px=round(float(np.median(errors)), 3) if errors else None,
     )
 
 

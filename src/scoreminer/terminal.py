@@ -186,7 +186,9 @@ def challenge_report(report: ChallengeReport, validator: str) -> Table:
 
 def agreement_line(agreement: Agreement, title: str) -> str:
     f1 = ", ".join(f"{name} {value:.2f}" for name, value in agreement.f1.items() if value is not None)
-    kp = "n/a" if agreement.keypoint_error_px is None else f"{agreement.keypoint_error_px:.1f} px"
+    kp = "n/a"
+    if agreement.keypoint_error_px is not None:
+        kp = f"median {agreement.keypoint_median_px:.1f} px (mean {agreement.keypoint_error_px:.1f})"
     recall = "n/a" if agreement.keypoint_recall is None else f"{agreement.keypoint_recall:.0%}"
     return (
         f"{title}: box F1@0.5 {f1}; keypoint error {kp}, recall {recall}; "

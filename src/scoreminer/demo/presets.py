@@ -9,7 +9,9 @@ from scoreminer.settings import Preset
 
 WEIGHTS = Path(__file__).parent / "weights"
 PLAYER, PITCH = "demo-player.pt", "demo-pitch.pt"
-PLAYER_IMG_SIZE, PITCH_IMG_SIZE = 640, 320  # the sizes the demo models were trained at
+# The detector runs at 960, not 640: a ball 22 cm across is 5-8 px in a 1280-wide broadcast frame, and at 640
+# it would shrink to 3-4 px, below what the small model finds. It is trained on crops at this same scale.
+PLAYER_IMG_SIZE, PITCH_IMG_SIZE = 960, 480
 # Measured on held-out clips (docs/demo-models.md): at 0.4 the small pose model keeps half the visible
 # keypoints at 15 px; at 0.5 a third, and almost none on some clips; at 0.3 gross confusions get in.
 DEMO_KEYPOINT_CONFIDENCE = 0.4

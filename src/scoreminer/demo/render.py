@@ -11,6 +11,8 @@ import numpy as np
 
 from scoreminer.demo.camera import Camera, broadcast_camera
 from scoreminer.demo.draw import paint_actors, paint_background
+from scoreminer.demo.effects import apply_effects
+from scoreminer.demo.look import DEFAULT, Look
 from scoreminer.demo.scene import Match
 from scoreminer.errors import VideoError
 from scoreminer.pitch import keypoints
@@ -26,23 +28,25 @@ class Shot:
     zoom: float
 
 
-def shots(seed: int, duration_s: float, cuts: bool) -> list[Shot]:
-    rng = np.random.default_rng(seed + 1)
-    plan, t, tight = [Shot(0.0, rng.uniform(1.55, 1.75))], 0.0, False
+def shots(seed: int, duration_s: float, cuts: bool, look: Look = DEFAULT) -> list[Shot]:
+    """Alternate wide and tight shots every 4–9 s, zooms from the look's camera rig."""
+    rng, (wide, tight_zoom) = np.random.default_rng(seed + 1), (look.rig.wide_zoom, look.rig.tight_zoom)
+    plan, t, tight = [Shot(0.0, rng.uniform(*wide))], 0.0, False
     while cuts and t < duration_s:
         t += rng.uniform(4.0, 9.0)
         tight = not tight
-        plan.append(Shot(t, rng.uniform(2.2, 2.5) if tight else rng.uniform(1.55, 1.75)))
+        plan.append(Shot(t, rng.uniform(*tight_zoom) if tight else rng.uniform(*wide)))
     return plan
 
 
-def camera_at(match: Match, t: float, plan: list[Shot], width: int, height: int) -> Camera:
+def camera_at(match: Match, t: float, plan: list[Shot], width: int, height: int, look: Look = DEFAULT) -> Camera:
     """The camera follows a smoothed ball; the zoom comes from the current shot."""
     ball = np.mean([match.ball(t - lag) for lag in np.linspace(0, 1.5, 7)], axis=0)
     zoom = [s for s in plan if s.start_s <= t][-1].zoom * (1 + 0.03 * np.sin(0.2 * t))
-    look_x = 6000 + 0.85 * (ball[0] - 6000)
+    rig = look.rig
+    look_x = 6000 + rig.pan_gain * (ball[0] - 6000)
     look_y = 3300 + 0.35 * (ball[1] - 3500)
-    return broadcast_camera(look_x, look_y, zoom, width, height)
+    return broadcast_camera(look_x, look_y, zoom, width, height, rig.side_offset, rig.elevation)
 
 
 def frame_truth(camera: Camera, drawn: list[tuple[int, int, tuple]]) -> dict:
@@ -64,16 +68,19 @@ def frame_truth(camera: Camera, drawn: list[tuple[int, int, tuple]]) -> dict:
 
 
 def render_frame(
-    match: Match, t: float, plan: list[Shot], width: int, height: int, rng: np.random.Generator | None = None
+    match: Match,
+    t: float,
+    plan: list[Shot],
+    width: int,
+    height: int,
+    rng: np.random.Generator | None = None,
+    look: Look = DEFAULT,
 ) -> tuple[np.ndarray, dict]:
-    camera = camera_at(match, t, plan, width, height)
-    image = paint_background(camera)
-    drawn = paint_actors(image, camera, match, match.positions(t))
-    if rng is not None:  # mild sensor noise
-        image = np.clip(image.astype(np.int16) + rng.normal(0, 3, image.shape).astype(np.int16), 0, 255).astype(
-            np.uint8
-        )
-    return image, frame_truth(camera, drawn)
+    """One frame in `look` and its truth; `rng` None gives a noiseless, deterministic picture."""
+    camera = camera_at(match, t, plan, width, height, look)
+    image = paint_background(camera, look, rng)
+    drawn = paint_actors(image, camera, match, match.positions(t), look)
+    return apply_effects(image, camera, look, rng), frame_truth(camera, drawn)
 
 
 def render_clip(
@@ -84,10 +91,11 @@ def render_clip(
     width: int = 1280,
     height: int = 720,
     cuts: bool = True,
+    look: Look = DEFAULT,
 ) -> list[dict]:
     """Write an MP4 and return its ground truth: one answer-format entry per frame."""
     match, rng = Match(seed), np.random.default_rng(seed + 2)
-    plan = shots(seed, frames / fps, cuts)
+    plan = shots(seed, frames / fps, cuts, look)
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
@@ -95,7 +103,7 @@ def render_clip(
     truth = []
     try:
         for n in range(frames):
-            image, entry = render_frame(match, n / fps, plan, width, height, rng)
+            image, entry = render_frame(match, n / fps, plan, width, height, rng, look)
             writer.write(image)
             truth.append({"frame_number": n, **entry})
     finally:

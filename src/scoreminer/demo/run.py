@@ -51,9 +51,19 @@ def run_demo(
         min_confidence=min_confidence,
         progress=progress,
     )
-    results = run.output.frames
-    _write_still(clip, results[len(results) // 3], files["still"], min_confidence)
+    _write_still(clip, still_frame(run.output.frames, min_confidence), files["still"], min_confidence)
     return DemoResult(run.summary, compare(run.output.answers, truth), files)
+
+
+def still_frame(results: list[FrameResult], min_confidence: float) -> FrameResult:
+    """The frame for the still: from a third of the way in, the first that shows the most classes."""
+    start = len(results) // 3
+
+    def classes(result: FrameResult) -> int:
+        found = result.detections
+        return len(set(found.class_id[found.confidence >= min_confidence].tolist()))
+
+    return max(results[start:] or results, key=classes)
 
 
 def _write_still(clip: Path, result: FrameResult, out: Path, min_confidence: float) -> None:

@@ -13,17 +13,38 @@ from scoreminer.inference.yolo.standin import build_standin
 COMMON = dict(
     device="cpu", plots=False, amp=False, workers=2, verbose=False, exist_ok=True, cache=True, patience=100, val=True
 )
+# The pose model's keypoints have no left/right pairing, so no flips; the detector's crops are already at
+# inference scale, so zoom augmentation stays mild (a 5 px ball must not shrink away).
+AUGMENT = {"pose": {"fliplr": 0.0, "mosaic": 0.5}, "detect": {"mosaic": 1.0, "scale": 0.25}}
 
 
 def train(
-    task: str, data: Path, work: Path, epochs: int, imgsz: int, scale: str, batch: int, start: Path | None = None
+    task: str,
+    data: Path,
+    work: Path,
+    epochs: int,
+    imgsz: int,
+    scale: str,
+    batch: int,
+    start: Path | None = None,
+    hours: float | None = None,
 ) -> Path:
-    """Train from `start` (fine-tune) or from a random-weight model of the given scale; return the best weights."""
+    """Train from `start` (fine-tune) or a random-weight model of `scale`, `hours` capping the wall time.
+
+    Returns the best weights."""
     start = start or build_standin(work / f"{task}-init.pt", task, scale)
-    extra = {"fliplr": 0.0, "mosaic": 0.5} if task == "pose" else {"mosaic": 1.0}
     model = YOLO(str(start), task=task)
+    budget = {"time": hours} if hours else {}
     model.train(
-        data=str(data), epochs=epochs, imgsz=imgsz, batch=batch, project=str(work), name=task, **COMMON, **extra
+        data=str(data),
+        epochs=epochs,
+        imgsz=imgsz,
+        batch=batch,
+        project=str(work),
+        name=task,
+        **COMMON,
+        **AUGMENT[task],
+        **budget,
     )
     return work / task / "weights" / "best.pt"
 
