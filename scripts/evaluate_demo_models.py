@@ -47,8 +47,12 @@ def main() -> None:
     parser.add_argument("--default-seeds", default="300")
     parser.add_argument("--check-frames", type=int, default=40)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write accuracy.json")
+    parser.add_argument("--models-dir", type=Path, default=None, help="candidate weights (implies --dry-run)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="another setting to try")
     args = parser.parse_args()
-    settings = load_settings(preset=demo_models(), flags={"device": "cpu"}, use_env_file=False)
+    flags = {"device": "cpu", **({"models_dir": args.models_dir} if args.models_dir else {})}
+    sets = dict(item.split("=", 1) for item in args.set)
+    settings = load_settings(sets=sets, preset=demo_models(), flags=flags, use_env_file=False)
     pipeline = build_pipeline(settings)
     folder = Path(tempfile.mkdtemp())
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -65,7 +69,7 @@ def main() -> None:
     }
     check = held_out(pipeline, folder, [seeds[0]], args.check_frames, randomised=True)[0]
     summary["check"] = {"seed": check.seed, "look": check.look, "frames": check.frames, **check.agreement.as_dict()}
-    if not args.dry_run:
+    if not (args.dry_run or args.models_dir or args.set):
         (WEIGHTS / "accuracy.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps({k: v for k, v in summary.items() if k not in ("per_clip", "check")}, indent=2))
 

@@ -66,6 +66,9 @@ def detector_crop(image: np.ndarray, truth: dict, side: int, rng: np.random.Gene
     h, w = frame.shape[:2]
     cw, ch = min(side, w), min(side, h)
     rare = [o for o in truth["objects"] if o["class_id"] in RARE]
+    keepers = [o for o in rare if o["class_id"] == GOALKEEPER]
+    if keepers and rng.uniform() < 0.6:  # the rarest class: in shot only near a goal
+        rare = keepers
     if rare:
         x1, _, x2, _ = rare[rng.integers(len(rare))]["bbox"]
         centre = (x1 + x2) / 2 * scale + rng.uniform(-0.35, 0.35) * cw

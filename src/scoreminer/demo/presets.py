@@ -9,12 +9,16 @@ from scoreminer.settings import Preset
 
 WEIGHTS = Path(__file__).parent / "weights"
 PLAYER, PITCH = "demo-player.pt", "demo-pitch.pt"
-# The detector runs at 960, not 640: a ball 22 cm across is 5-8 px in a 1280-wide broadcast frame, and at 640
-# it would shrink to 3-4 px, below what the small model finds. It is trained on crops at this same scale.
-PLAYER_IMG_SIZE, PITCH_IMG_SIZE = 960, 480
+# The detector runs at 1280, the frame's own width: a ball 22 cm across is 6-10 px there. Scaled down (640:
+# 3-5 px) it falls between the centres of the model's finest 8-px grid, so training assigns it no anchor and
+# it is never learned (measured: ball AP 0 at 640 and 960). It is trained on 640-px crops at this scale.
+PLAYER_IMG_SIZE, PITCH_IMG_SIZE = 1280, 480
 # Measured on held-out clips (docs/demo-models.md): at 0.4 the small pose model keeps half the visible
 # keypoints at 15 px; at 0.5 a third, and almost none on some clips; at 0.3 gross confusions get in.
 DEMO_KEYPOINT_CONFIDENCE = 0.4
+# The small pose model is tens of pixels off; fitting the template to the white lines every 2nd frame brings
+# the held-out median under a few pixels (docs/demo-models.md) for about 0.1 s of CPU per fitted frame.
+DEMO_LINE_FIT_EVERY = 2
 
 
 def demo_models() -> Preset:
@@ -28,6 +32,7 @@ def demo_models() -> Preset:
             "player_img_size": PLAYER_IMG_SIZE,
             "pitch_img_size": PITCH_IMG_SIZE,
             "keypoint_confidence": DEMO_KEYPOINT_CONFIDENCE,
+            "line_fit_every": DEMO_LINE_FIT_EVERY,
         },
     )
 

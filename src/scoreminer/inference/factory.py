@@ -71,6 +71,7 @@ def pipeline_config(settings: Settings) -> PipelineConfig:
         prefetch=settings.prefetch_frames,
         keypoint_confidence=settings.keypoint_confidence,
         keypoint_mode=settings.keypoint_mode,
+        line_fit_every=settings.line_fit_every,
     )
 
 

@@ -35,6 +35,7 @@ class PipelineConfig:
     prefetch: int = 64
     keypoint_confidence: float = 0.5
     keypoint_mode: str = "registered"  # or "raw": the model's confident keypoints as they are
+    line_fit_every: int = 0  # registered mode: refine every Nth processed frame's fit on the picture's lines
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ class Pipeline:
                 with timed(timings, "inference"):
                     batch = FrameBatch(frames)  # both models may share its device copy and letterboxing
                     points, found = self.keypoints(batch), self.detector(batch)
-                pending.append(pool.submit(post.add, numbers, found, points))
+                pictures = frames if post.needs_frames else None
+                pending.append(pool.submit(post.add, numbers, found, points, pictures))
                 _report(progress, numbers[-1] + 1)
             for future in pending:
                 future.result()  # re-raise a post-processing error here
@@ -134,7 +136,8 @@ class Pipeline:
         tracker = self.tracker_factory(info.fps / self.config.stride)
         confidence = self.config.keypoint_confidence
         mode = keypoint_mode or self.config.keypoint_mode
-        registrar = Registrar(info.width, info.height, confidence) if mode == "registered" else None
+        every = self.config.line_fit_every
+        registrar = Registrar(info.width, info.height, confidence, every) if mode == "registered" else None
         return PostProcessor(tracker, info.width, info.height, confidence, timings, registrar)
 
     def _batches(self, source: FrameSource) -> Iterator[tuple[list[int], list[np.ndarray]]]:

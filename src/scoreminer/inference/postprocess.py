@@ -34,14 +34,25 @@ class PostProcessor:
         self.answers: list[FrameAnswer] = []
         self._last: FrameResult | None = None
 
-    def add(self, numbers: list[int], detections: list[Detections], keypoints: list[np.ndarray]) -> None:
+    @property
+    def needs_frames(self) -> bool:
+        """Whether `add` wants the pictures too (line fitting reads the white lines)."""
+        return self.registrar is not None and self.registrar.line_fit_every > 0
+
+    def add(
+        self,
+        numbers: list[int],
+        detections: list[Detections],
+        keypoints: list[np.ndarray],
+        frames: list[np.ndarray] | None = None,
+    ) -> None:
         """Track a batch of processed frames and emit them with the skipped frames before each."""
-        for number, found, points in zip(numbers, detections, keypoints, strict=False):
+        for i, (number, found, points) in enumerate(zip(numbers, detections, keypoints, strict=False)):
             with timed(self.timings, "tracking"):
                 current = FrameResult(number, self.tracker.update(found), points)
             if self.registrar is not None:
                 with timed(self.timings, "registration"):
-                    self.registrar.observe(current)
+                    self.registrar.observe(current, None if frames is None else frames[i])
             self._emit([*(fill_between(self._last, current, self.min_confidence) if self._last else []), current])
             self._last = current
 

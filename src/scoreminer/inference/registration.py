@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from scoreminer.inference import line_fit
 from scoreminer.inference.types import FrameResult
 from scoreminer.pitch import keypoints as template_cm
 
@@ -23,6 +24,7 @@ RANSAC_PX = 8.0
 RANSAC_ITERATIONS = 300  # plenty for ≤ 32 points with at least half inliers; keeps a fit well under 1 ms
 MIN_PITCH_SPREAD = 0.08  # least ratio of the inliers' two principal spreads on the pitch (not on one line)
 MIN_IMAGE_SPREAD_PX = 12.0  # least minor principal spread of the inliers in the image
+LOOSE_RANSAC_PX = 30.0  # a starting fit for line fitting may be this rough: the lines correct it
 CUT_SHARE = 0.08  # a fit that moves the picture by more than this share of the diagonal starts a new shot
 TEMPLATE = template_cm()
 
@@ -35,15 +37,22 @@ class Registration:
     inliers: int
 
 
-def register(points: np.ndarray, width: int, height: int, min_confidence: float) -> Registration | None:
+def register(
+    points: np.ndarray,
+    width: int,
+    height: int,
+    min_confidence: float,
+    ransac_px: float = RANSAC_PX,
+    min_inliers: int = MIN_INLIERS,
+) -> Registration | None:
     """A trusted template→image homography from one frame's (32, 3) keypoints, or None."""
     x, y, conf = points[:, 0], points[:, 1], points[:, 2]
     idx = np.flatnonzero((conf >= min_confidence) & (x > 0) & (y > 0) & (x < width) & (y < height))
-    if len(idx) < MIN_INLIERS:
+    if len(idx) < min_inliers:
         return None
     src, dst = TEMPLATE[idx].astype(np.float32), points[idx, :2].astype(np.float32)
-    homography, mask = cv2.findHomography(src, dst, cv2.RANSAC, RANSAC_PX, maxIters=RANSAC_ITERATIONS, confidence=0.99)
-    if homography is None or mask is None or int(mask.sum()) < MIN_INLIERS:
+    homography, mask = cv2.findHomography(src, dst, cv2.RANSAC, ransac_px, maxIters=RANSAC_ITERATIONS, confidence=0.99)
+    if homography is None or mask is None or int(mask.sum()) < min_inliers:
         return None
     keep = mask.ravel().astype(bool)
     refined, _ = cv2.findHomography(src[keep], dst[keep], 0)
@@ -107,16 +116,46 @@ def _well_conditioned(homography: np.ndarray, src: np.ndarray, dst: np.ndarray) 
 class Registrar:
     """Collects fits of processed frames as they come, then rewrites every frame's keypoints at the end."""
 
-    def __init__(self, width: int, height: int, min_confidence: float) -> None:
+    def __init__(self, width: int, height: int, min_confidence: float, line_fit_every: int = 0) -> None:
         self.size = (width, height)
         self.min_confidence = min_confidence
+        self.line_fit_every = line_fit_every
         self.fits: dict[int, Registration] = {}
+        self._observed = 0
+        self._previous: np.ndarray | None = None  # the last line-fitted homography, a start for the next
 
-    def observe(self, result: FrameResult) -> None:
-        """Fit one processed frame (runs on the post-processing thread, beside inference)."""
+    def observe(self, result: FrameResult, frame: np.ndarray | None = None) -> None:
+        """Fit one processed frame (runs on the post-processing thread, beside inference).
+
+        With line fitting, every Nth processed frame's fit is refined on the picture's lines and the frames
+        between keep no fit of their own: they are blended from the refined ones, not averaged with worse fits."""
+        index, self._observed = self._observed, self._observed + 1
+        if self.line_fit_every and frame is not None:
+            if index % self.line_fit_every == 0:
+                fit = self._line_fit(result.keypoints, frame)
+                if fit is not None:
+                    self.fits[result.frame_number] = fit
+            return
         fit = register(result.keypoints, *self.size, self.min_confidence)
         if fit is not None:
             self.fits[result.frame_number] = fit
+
+    def _line_fit(self, points: np.ndarray, frame: np.ndarray) -> Registration | None:
+        """The best of two starts moved onto the white lines: the keypoints' fit (a loose one when RANSAC at
+        8 px finds none) and the previous fitted frame's, which within a shot is only a small pan away."""
+        fit = register(points, *self.size, self.min_confidence)
+        start = fit or register(points, *self.size, self.min_confidence, ransac_px=LOOSE_RANSAC_PX, min_inliers=4)
+        starts = [h for h in (None if start is None else start.homography, self._previous) if h is not None]
+        if not starts:
+            return None
+        distance = line_fit.white_distance(frame)
+        moved = [m for m in (line_fit.refine(h, distance, *self.size) for h in starts) if m is not None]
+        if not moved:
+            self._previous = None
+            return fit
+        best = max(moved, key=lambda m: m.on_line)
+        self._previous = best.homography
+        return Registration(normalise(best.homography), 0 if start is None else start.inliers)
 
     def apply(self, results: list[FrameResult]) -> list[FrameResult]:
         """Every frame with a trusted (smoothed or interpolated) fit answers with the projected template."""

@@ -85,6 +85,14 @@ class Settings(BaseSettings):
         "Answer keypoints: the pitch template fitted to the model's points, or the raw points.",
         "registered, raw",
     )
+    line_fit_every: int = _f(
+        0,
+        "Fit the pitch template to the white lines in the picture on every Nth processed frame, blending "
+        "the frames between (0: off; registered mode only; about 0.1 s of CPU per fitted frame).",
+        "0 to 100",
+        ge=0,
+        le=100,
+    )
     models_dir: Path = _f(Path("models"), "Folder that holds the weights.", "a directory")
     player_model: str = _f("football-player-detection.pt", "Player detector weights in MODELS_DIR.", "a file name")
     pitch_model: str = _f("football-pitch-detection.pt", "Pitch keypoint weights in MODELS_DIR.", "a file name")
