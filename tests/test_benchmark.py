@@ -144,4 +144,16 @@ def test_backends_are_one_more_grid_dimension_and_unknown_names_are_refused():
         "s1 b8 640/320 fp32 onnx",
         "s2 b8 640/320 fp32 onnx",
     ]
-    assert grid[3].env_lines()[-1] == "BACKEND=onnx" and grid[0].backend == "torch"
+    assert "BACKEND=onnx" in grid[3].env_lines() and grid[0].backend == "torch"
+
+
+def test_preprocessing_is_a_grid_dimension_too():
+    from scoreminer.bench.grid import parse_preprocesses
+    from scoreminer.errors import UsageError
+
+    assert parse_preprocesses("per-model,shared") == ["per-model", "shared"]
+    with pytest.raises(UsageError, match="gpu"):
+        parse_preprocesses("gpu")
+    grid = build_grid([1], [8], [640], [320], [False], ["torch"], ["per-model", "shared"])
+    assert [c.label for c in grid] == ["ref 640/320 fp32", "s1 b8 640/320 fp32 per-model", "s1 b8 640/320 fp32 shared"]
+    assert grid[2].env_lines()[-1] == "PREPROCESS=shared"

@@ -19,12 +19,14 @@ class BenchConfig:
     half: bool
     reference: bool = False
     backend: str = "torch"
+    preprocess: str = "auto"
 
     @property
     def label(self) -> str:
         """Short: `ref 1280/640 fp32` for the stock loop, `s2 b8 1280/640 fp16 openvino` for a row."""
         head = "ref" if self.reference else f"s{self.stride} b{self.batch}"
         tail = "" if self.backend == "torch" else f" {self.backend}"
+        tail += "" if self.preprocess == "auto" else f" {self.preprocess}"
         return f"{head} {self.imgsz}/{self.pitch_imgsz} {'fp16' if self.half else 'fp32'}{tail}"
 
     def env_lines(self) -> list[str]:
@@ -35,6 +37,7 @@ class BenchConfig:
             f"PITCH_IMG_SIZE={self.pitch_imgsz}",
             f"HALF={'true' if self.half else 'false'}",
             f"BACKEND={self.backend}",
+            f"PREPROCESS={self.preprocess}",
         ]
 
 
@@ -56,15 +59,25 @@ def build_grid(
     pitch_sizes: list[int] | None,
     precisions: list[bool],
     backends: list[str] | None = None,
+    preprocesses: list[str] | None = None,
 ) -> list[BenchConfig]:
     """The reference row (stride 1, batch 1, largest sizes, fp32, torch) first, then every combination."""
     pitch: list[int | None] = list(pitch_sizes) if pitch_sizes else [None]
     rows = [BenchConfig(1, 1, max(sizes), max(pitch_sizes or sizes), False, reference=True)]
-    for backend, stride, batch, size, psize, half in itertools.product(
-        backends or ["torch"], strides, batches, sizes, pitch, precisions
+    for backend, pre, stride, batch, size, psize, half in itertools.product(
+        backends or ["torch"], preprocesses or ["auto"], strides, batches, sizes, pitch, precisions
     ):
-        rows.append(BenchConfig(stride, batch, size, psize or size, half, backend=backend))
+        rows.append(BenchConfig(stride, batch, size, psize or size, half, backend=backend, preprocess=pre))
     return rows
+
+
+def parse_preprocesses(text: str) -> list[str]:
+    """ "per-model,shared" → both (order kept); UsageError for an unknown name."""
+    names = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    allowed = ("auto", "shared", "per-model")
+    if not names or any(name not in allowed for name in names):
+        raise UsageError(f"--preprocess {text!r} is not allowed", f"use comma-separated {', '.join(allowed)}")
+    return names
 
 
 def parse_backends(text: str) -> list[str]:

@@ -59,6 +59,7 @@ class ModelCache:
             self.export_cache,
             self.threads_for(config),
             pipeline_config,
+            "per-model" if config.reference else config.preprocess,
         )
         return wire(wiring, self.store)
 

@@ -44,13 +44,17 @@ def benchmark_cmd(
     backend: Annotated[
         str | None, typer.Option("--backend", help="Runtimes to compare, e.g. torch,openvino,onnx (default: BACKEND).")
     ] = None,
+    preprocess: Annotated[
+        str | None,
+        typer.Option("--preprocess", help="Letterboxing to compare: per-model,shared (default: PREPROCESS)."),
+    ] = None,
     demo: Demo = False,
     as_json: Json = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write every row to this CSV file.")] = None,
 ) -> None:
     """Measure stride / batch / image size / precision on a video: speed, and the quality each costs."""
     from scoreminer.bench import report as bench_report
-    from scoreminer.bench.grid import build_grid, parse_backends, parse_ints
+    from scoreminer.bench.grid import build_grid, parse_backends, parse_ints, parse_preprocesses
     from scoreminer.bench.prepare import prepare_models, prepare_video, work_folder
     from scoreminer.bench.runner import ModelCache, run_benchmark
     from scoreminer.inference.yolo import resolve_device
@@ -69,8 +73,15 @@ def benchmark_cmd(
     backends = (
         parse_backends(backend) if backend else [choose_backend(settings.backend, resolve_device(settings.device))]
     )
+    preprocesses = parse_preprocesses(preprocess) if preprocess else [settings.preprocess]
     grid = build_grid(
-        parse_ints(stride, "stride", 1, 10), parse_ints(batch, "batch", 1, 1024), sizes, pitch_sizes, halves, backends
+        parse_ints(stride, "stride", 1, 10),
+        parse_ints(batch, "batch", 1, 1024),
+        sizes,
+        pitch_sizes,
+        halves,
+        backends,
+        preprocesses,
     )
     expected = json.loads(reference.read_text())["frames"] if reference else None
     _exit_cleanly_on_sigterm()
