@@ -30,6 +30,8 @@ class BenchConfig:
         return f"{head} {self.imgsz}/{self.pitch_imgsz} {'fp16' if self.half else 'fp32'}{tail}"
 
     def env_lines(self) -> list[str]:
+        """The .env lines that reproduce this row (PREPROCESS only when the row chose one)."""
+        chosen = [] if self.preprocess == "auto" else [f"PREPROCESS={self.preprocess}"]
         return [
             f"FRAME_STRIDE={self.stride}",
             f"BATCH_SIZE={self.batch}",
@@ -37,7 +39,7 @@ class BenchConfig:
             f"PITCH_IMG_SIZE={self.pitch_imgsz}",
             f"HALF={'true' if self.half else 'false'}",
             f"BACKEND={self.backend}",
-            f"PREPROCESS={self.preprocess}",
+            *chosen,
         ]
 
 
