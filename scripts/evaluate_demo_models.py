@@ -2,10 +2,11 @@
 
     python scripts/evaluate_demo_models.py [--frames 100] [--seeds 300,301,302] [--default-seeds 300]
 
-Held-out means seeds never used in training (train 100-123, validation 200-202): each seed is rendered in
-its own random look, and the `--default-seeds` once more in the default look (the one `make demo` shows).
-Writes src/scoreminer/demo/weights/accuracy.json: per class F1, keypoint median/mean error and recall, the
-validator keypoint estimate (scoreminer.scoring), and the short clip tests/test_demo.py re-measures in CI.
+Held-out means seeds never used in training (train 100-123, validation 200-202): each seed is rendered
+in its own random look, and the `--default-seeds` once more in the default look (the one `make demo`
+shows). Runs the torch backend, as the tests do. Writes src/scoreminer/demo/weights/accuracy.json: per
+class F1, keypoint median/mean error and recall, the validator keypoint estimate (scoreminer.scoring),
+and the short clip tests/test_demo.py re-measures in CI.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def main() -> None:
     parser.add_argument("--models-dir", type=Path, default=None, help="candidate weights (implies --dry-run)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="another setting to try")
     args = parser.parse_args()
-    flags = {"device": "cpu", **({"models_dir": args.models_dir} if args.models_dir else {})}
+    flags = {"device": "cpu", "backend": "torch", **({"models_dir": args.models_dir} if args.models_dir else {})}
     sets = dict(item.split("=", 1) for item in args.set)
     settings = load_settings(sets=sets, preset=demo_models(), flags=flags, use_env_file=False)
     pipeline = build_pipeline(settings)

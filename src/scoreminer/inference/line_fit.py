@@ -42,8 +42,9 @@ def white_distance(frame: np.ndarray) -> np.ndarray:
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     tophat = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11)))
     grass = cv2.inRange(cv2.cvtColor(small, cv2.COLOR_BGR2HSV), GRASS_LOW, GRASS_HIGH)
-    near_grass = cv2.dilate(grass, np.ones((9, 9), np.uint8)) > 0
-    white = (tophat > 20) & near_grass
+    # On the pitch most of a neighbourhood is grass; a crowd has green specks but never that much.
+    on_pitch = cv2.boxFilter(grass, cv2.CV_32F, (15, 15)) > 0.5 * 255
+    white = (tophat > 20) & on_pitch
     if not white.any():  # no line anywhere: every sample is "far"
         return np.full(white.shape, 1e4, np.float32)
     return cv2.distanceTransform((~white).astype(np.uint8), cv2.DIST_L2, 3) / SCALE
@@ -101,8 +102,16 @@ def _residuals(params, anchors, field, clip, width, height) -> np.ndarray:
 
 
 def _anchors(homography: np.ndarray, width: int, height: int) -> np.ndarray | None:
-    """Four pitch points seen at the inner corners of the frame: the fit's parameters are their image positions."""
-    image = np.array([[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]]) * [width, height]
+    """Four pitch points seen near the corners of where the pitch's lines show: the fit's parameters are their
+    image positions (the frame's own corners may be sky or stands for a low camera)."""
+    points, inside = _visible(homography, width, height)
+    if inside.sum() < 4:
+        return None
+    low, high = points[inside].min(axis=0), points[inside].max(axis=0)
+    if np.any(high - low < 40):
+        return None
+    inset = np.array([[0.15, 0.15], [0.85, 0.15], [0.85, 0.85], [0.15, 0.85]])
+    image = low + inset * (high - low)
     try:
         pitch, _ = _project(np.linalg.inv(homography), image)
     except np.linalg.LinAlgError:

@@ -25,6 +25,7 @@ RANSAC_ITERATIONS = 300  # plenty for ≤ 32 points with at least half inliers; 
 MIN_PITCH_SPREAD = 0.08  # least ratio of the inliers' two principal spreads on the pitch (not on one line)
 MIN_IMAGE_SPREAD_PX = 12.0  # least minor principal spread of the inliers in the image
 LOOSE_RANSAC_PX = 30.0  # a starting fit for line fitting may be this rough: the lines correct it
+AGREE_PX = 40.0  # a line fit must stay this close (median) to the model's confident keypoints
 CUT_SHARE = 0.08  # a fit that moves the picture by more than this share of the diagonal starts a new shot
 TEMPLATE = template_cm()
 
@@ -149,7 +150,11 @@ class Registrar:
         if not starts:
             return None
         distance = line_fit.white_distance(frame)
-        moved = [m for m in (line_fit.refine(h, distance, *self.size) for h in starts) if m is not None]
+        moved = [
+            m
+            for m in (line_fit.refine(h, distance, *self.size) for h in starts)
+            if m is not None and self._agrees(m.homography, points)
+        ]
         if not moved:
             self._previous = None
             return fit
@@ -170,6 +175,18 @@ class Registrar:
                 homography = self._between(result.frame_number, anchors, final, last)
             out.append(replace(result, keypoints=project(homography, *self.size)) if homography is not None else result)
         return out
+
+    def _agrees(self, homography: np.ndarray, points: np.ndarray) -> bool:
+        """The model's confident keypoints back the fit (median within AGREE_PX): lines alone can align a fit
+        with the wrong lines, and a fit started from the previous frame's could drift with it."""
+        confident = (points[:, 2] >= self.min_confidence) & (points[:, 0] > 0) & (points[:, 1] > 0)
+        if confident.sum() < 3:
+            return False
+        fitted = project(normalise(homography), *self.size)
+        both = confident & (fitted[:, 2] > 0)
+        if both.sum() < 3:
+            return False
+        return float(np.median(np.linalg.norm(fitted[both, :2] - points[both, :2], axis=1))) <= AGREE_PX
 
     def _smoothed(self, processed: list[int]) -> dict[int, np.ndarray]:
         """Fits averaged with their neighbours in the same shot (weights ¼ ½ ¼); gaps bridged inside a shot."""
