@@ -6,7 +6,7 @@ Held-out means seeds never used in training (train 100-123, validation 200-202):
 in its own random look, and the `--default-seeds` once more in the default look (the one `make demo`
 shows). Runs the torch backend, as the tests do. Writes src/scoreminer/demo/weights/accuracy.json: per
 class F1, keypoint median/mean error and recall, the validator keypoint estimate (scoreminer.scoring),
-and the short clip tests/test_demo.py re-measures in CI.
+and the clip tests/test_demo.py re-measures in CI (the first default-look one).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=100)
     parser.add_argument("--seeds", default="300,301,302")
     parser.add_argument("--default-seeds", default="300")
-    parser.add_argument("--check-frames", type=int, default=40)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write accuracy.json")
     parser.add_argument("--models-dir", type=Path, default=None, help="candidate weights (implies --dry-run)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="another setting to try")
@@ -68,7 +67,8 @@ def main() -> None:
         "default_look": summarise(default),
         "per_clip": [r.as_dict() for r in randomised + default],
     }
-    check = held_out(pipeline, folder, [seeds[0]], args.check_frames, randomised=True)[0]
+    # The CI check is the default-look clip `make demo` shows (every class is in it), measured above.
+    check = default[0]
     summary["check"] = {"seed": check.seed, "look": check.look, "frames": check.frames, **check.agreement.as_dict()}
     if not (args.dry_run or args.models_dir or args.set):
         (WEIGHTS / "accuracy.json").write_text(json.dumps(summary, indent=2) + "\n")

@@ -332,7 +332,7 @@ def test_process_video_demo_uses_the_shipped_weights_and_shows_the_preset_as_sou
     assert json.loads(result.stdout)["frames"] == 15
     shown = scoreminer("check-env", "--demo", "--offline", "--json", "--show-settings", cwd=tmp_path)
     rows = {row["key"]: row for row in json.loads(shown.stdout)["settings"]}
-    assert rows["PITCH_IMG_SIZE"] == {"key": "PITCH_IMG_SIZE", "value": "320", "source": "preset demo"}
+    assert rows["PITCH_IMG_SIZE"] == {"key": "PITCH_IMG_SIZE", "value": "480", "source": "preset demo"}
     assert rows["PLAYER_MODEL"]["value"] == "demo-player.pt"
 
 
@@ -403,5 +403,5 @@ def test_bench_demo_measures_the_shipped_weights_at_their_sizes(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)["rows"]
-    assert [r["label"] for r in rows] == ["ref 640/320 fp32", "s1 b8 640/320 fp32"]
+    assert [r["label"] for r in rows] == ["ref 1280/480 fp32", "s1 b8 1280/480 fp32"]
     assert all(r["frames"] == 8 for r in rows)
