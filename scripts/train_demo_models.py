@@ -35,12 +35,20 @@ def main() -> None:
     parser.add_argument("--train-seeds", default="100-123", help="first-last rendered match seeds to train on")
     parser.add_argument("--from-shipped", action="store_true", help="fine-tune the weights in the package")
     parser.add_argument("--start", type=Path, default=None, help="with --only: fine-tune these weights")
+    parser.add_argument("--near-goal", type=float, default=0.5, help="share of frames with the ball near a goal")
+    parser.add_argument("--keeper-crops", type=float, default=0.6, help="share of crops centred on a goalkeeper")
     args = parser.parse_args()
     started = time.time()
     data_dir = args.work / "data"
     if not (data_dir / "detect.yaml").exists():
         first, last = (int(v) for v in args.train_seeds.split("-"))
-        export(data_dir, DatasetSpec(train_seeds=tuple(range(first, last + 1)), frames_per_seed=args.frames_per_seed))
+        spec = DatasetSpec(
+            train_seeds=tuple(range(first, last + 1)),
+            frames_per_seed=args.frames_per_seed,
+            near_goal=args.near_goal,
+            keeper_crops=args.keeper_crops,
+        )
+        export(data_dir, spec)
     timings = {"render_s": round(time.time() - started)}
     for task, (name, imgsz) in TASKS.items():
         if args.only and task != args.only:

@@ -33,6 +33,8 @@ class DatasetSpec:
     height: int = 720
     default_every: int = 4
     crop: int = 640  # detector training image side, in pixels at the detector's inference scale
+    near_goal: float = 0.5  # share of frames taken with the ball near a goal (goalkeepers in shot)
+    keeper_crops: float = 0.6  # share of frames with a goalkeeper whose crop is centred on one
 
 
 def look_for(seed: int, spec: DatasetSpec) -> Look:
@@ -59,7 +61,9 @@ def pose_label(truth: dict, width: int, height: int) -> str:
     return " ".join(parts)
 
 
-def detector_crop(image: np.ndarray, truth: dict, side: int, rng: np.random.Generator) -> tuple[np.ndarray, list[dict]]:
+def detector_crop(
+    image: np.ndarray, truth: dict, side: int, rng: np.random.Generator, keeper_crops: float = 0.6
+) -> tuple[np.ndarray, list[dict]]:
     """Scale the frame as the detector sees it at inference, and cut a window round a rare object when there is one."""
     scale = PLAYER_IMG_SIZE / max(image.shape[:2])
     frame = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1 else image
@@ -67,7 +71,7 @@ def detector_crop(image: np.ndarray, truth: dict, side: int, rng: np.random.Gene
     cw, ch = min(side, w), min(side, h)
     rare = [o for o in truth["objects"] if o["class_id"] in RARE]
     keepers = [o for o in rare if o["class_id"] == GOALKEEPER]
-    if keepers and rng.uniform() < 0.6:  # the rarest class: in shot only near a goal
+    if keepers and rng.uniform() < keeper_crops:  # the rarest class: in shot only near a goal
         rare = keepers
     if rare:
         x1, _, x2, _ = rare[rng.integers(len(rare))]["bbox"]
@@ -110,11 +114,14 @@ def export(root: Path, spec: DatasetSpec | None = None) -> tuple[Path, Path]:
     return detect, pose
 
 
-def balanced_times(match: Match, count: int, rng: np.random.Generator, duration: float) -> list[float]:
-    """Half the frames at moments the ball is within 30 m of a goal (goalkeepers in shot), the rest anywhere."""
+def balanced_times(
+    match: Match, count: int, rng: np.random.Generator, duration: float, near_goal: float = 0.5
+) -> list[float]:
+    """A share of the frames at moments the ball is within 30 m of a goal (goalkeepers in shot), the rest anywhere."""
     candidates = np.sort(rng.uniform(0, duration, count * 20))
     near = [t for t in candidates if min(match.ball(t)[0], 12000 - match.ball(t)[0]) < 3000]
-    picked = list(rng.choice(near, min(len(near), count // 2), replace=False)) if near else []
+    wanted = int(round(count * near_goal))
+    picked = list(rng.choice(near, min(len(near), wanted), replace=False)) if near else []
     rest = [t for t in candidates if t not in picked]
     picked += list(rng.choice(rest, count - len(picked), replace=False))
     return sorted(float(t) for t in picked)
@@ -124,10 +131,10 @@ def _export_seed(root: Path, split: str, seed: int, spec: DatasetSpec) -> None:
     match, rng, look = Match(seed), np.random.default_rng(seed), look_for(seed, spec)
     duration = 120.0
     plan = shots(seed, duration, True, look)
-    for i, t in enumerate(balanced_times(match, spec.frames_per_seed, rng, duration)):
+    for i, t in enumerate(balanced_times(match, spec.frames_per_seed, rng, duration, spec.near_goal)):
         image, truth = render_frame(match, t, plan, spec.width, spec.height, rng, look)
         name = f"s{seed}_{i:03d}"
-        crop, objects = detector_crop(image, truth, spec.crop, rng)
+        crop, objects = detector_crop(image, truth, spec.crop, rng, spec.keeper_crops)
         _write(root / "detect", split, name, crop, detection_label(objects, crop.shape[1], crop.shape[0]))
         _write(root / "pose", split, name, image, pose_label(truth, spec.width, spec.height))
 
