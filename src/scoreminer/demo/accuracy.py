@@ -47,7 +47,12 @@ def clip_accuracy(
 
 
 def held_out(
-    pipeline: Pipeline, folder: Path, seeds: list[int], frames: int = 50, randomised: bool = True, validator=False
+    pipeline: Pipeline,
+    folder: Path,
+    seeds: list[int],
+    frames: int = 50,
+    randomised: bool = True,
+    validator: bool = False,
 ) -> list[ClipAccuracy]:
     """Render clips from seeds never used in training (random looks, or the default) and compare with the truth."""
     results = []

@@ -65,10 +65,6 @@ class Look:
     jpeg: int = 0  # re-encode at this JPEG quality, 0 = never
     rig: Rig = field(default_factory=Rig)
 
-    @property
-    def randomised(self) -> bool:
-        return self != DEFAULT
-
 
 DEFAULT = Look()
 

@@ -25,6 +25,8 @@ MIN_ON_LINE = 0.45  # share of those samples a kept fit must put on white pixels
 MAX_SHIFT_PX = 60.0  # a refined fit may move the keypoints by at most this (median), else it is a jump
 LINE_SAMPLES = np.vstack(line_polylines(16))
 TEMPLATE = keypoints()
+# Wider than the validator's own grass range (scoring/lines.py): here it only has to tell pitch from stands,
+# and randomised or graded footage drifts outside the validator's hues.
 GRASS_LOW, GRASS_HIGH = np.array([30, 40, 30]), np.array([90, 255, 255])
 
 
