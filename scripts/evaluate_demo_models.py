@@ -15,6 +15,7 @@ import argparse
 import json
 import statistics
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from scoreminer.demo.accuracy import ClipAccuracy, held_out
@@ -31,6 +32,10 @@ def summarise(results: list[ClipAccuracy]) -> dict:
         return round(statistics.mean(values), 4) if values else None
 
     agreements = [r.agreement for r in results]
+    answered_as: dict[str, Counter] = {}
+    for r in results:
+        for truth, row in r.answered_as.items():
+            answered_as.setdefault(truth, Counter()).update(row)
     return {
         "clips": len(results),
         "f1": {c: mean(a.f1[c] for a in agreements) for c in CLASSES},
@@ -38,6 +43,7 @@ def summarise(results: list[ClipAccuracy]) -> dict:
         "keypoint_error_px": mean(a.keypoint_error_px for a in agreements),
         "keypoint_recall": mean(a.keypoint_recall for a in agreements),
         "validator_keypoints": mean(r.validator_keypoints for r in results),
+        "answered_as": {truth: dict(row) for truth, row in answered_as.items()},  # truth class -> answered class
     }
 
 

@@ -20,7 +20,7 @@ from scoreminer.demo.dataset import DatasetSpec, export
 from scoreminer.demo.presets import PITCH, PITCH_IMG_SIZE, PLAYER, WEIGHTS
 from scoreminer.inference.yolo.training import install, train
 
-TASKS = {"detect": (PLAYER, 640), "pose": (PITCH, PITCH_IMG_SIZE)}  # detector: 640 crops at its 960 scale
+TASKS = {"detect": (PLAYER, 640), "pose": (PITCH, PITCH_IMG_SIZE)}  # detector: 640-px crops at its 1280 scale
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoreminer.compare import compare, iou_matrix, matched
+from scoreminer.compare import compare, confusion, iou_matrix, matched
 
 ZERO = [[0.0, 0.0]] * 32
 
@@ -60,3 +60,11 @@ def test_missing_frames_lower_frames_answered_and_count_as_misses():
     result = compare([frame(0, [(2, (0, 0, 10, 20))])], truth)
     assert result.frames_answered == 0.5
     assert result.f1["player"] == pytest.approx(2 / 3, abs=1e-3)
+
+
+def test_confusion_tells_a_class_mix_up_from_a_miss():
+    keeper, player, ball = (0, 0, 10, 20), (50, 0, 60, 20), (100, 100, 104, 104)
+    truth = [frame(0, [(1, keeper), (2, player), (0, ball)]), frame(1, [(1, keeper)])]
+    answer = [frame(0, [(2, (0, 0, 10, 19)), (2, player), (0, (110, 110, 114, 114))])]  # frame 1 not answered
+    table = confusion(answer, truth)
+    assert table == {"goalkeeper": {"player": 1, "missed": 1}, "player": {"player": 1}, "ball": {"missed": 1}}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from scoreminer.compare import Agreement, compare
+from scoreminer.compare import Agreement, compare, confusion
 from scoreminer.demo.look import DEFAULT, random_look
 from scoreminer.demo.render import render_clip
 from scoreminer.inference.pipeline import Pipeline
@@ -20,6 +20,7 @@ class ClipAccuracy:
     agreement: Agreement
     look: str = "default"
     validator_keypoints: float | None = None
+    answered_as: dict[str, dict[str, int]] = field(default_factory=dict)  # truth class -> answered class counts
 
     def line(self) -> str:
         f1 = ", ".join(f"{name} F1 {value}" for name, value in self.agreement.f1.items())
@@ -27,11 +28,17 @@ class ClipAccuracy:
         return (
             f"seed {self.seed} ({self.look} look): {f1}; keypoint median {a.keypoint_median_px} px "
             f"(mean {a.keypoint_error_px}), recall {a.keypoint_recall}; validator keypoint score "
-            f"{self.validator_keypoints}"
+            f"{self.validator_keypoints}; goalkeepers answered as {self.answered_as.get('goalkeeper', {})}"
         )
 
     def as_dict(self) -> dict:
-        return {"seed": self.seed, "look": self.look, **self.agreement.as_dict(), "validator": self.validator_keypoints}
+        return {
+            "seed": self.seed,
+            "look": self.look,
+            **self.agreement.as_dict(),
+            "validator": self.validator_keypoints,
+            "answered_as": self.answered_as,
+        }
 
 
 def clip_accuracy(
@@ -43,7 +50,8 @@ def clip_accuracy(
         from scoreminer.scoring.estimate import estimate, read_evidence
 
         score = round(estimate(output.answers, read_evidence(clip)).keypoint_score, 4)
-    return ClipAccuracy(seed, len(truth), compare(output.answers, truth), look, score)
+    answers = output.answers
+    return ClipAccuracy(seed, len(truth), compare(answers, truth), look, score, confusion(answers, truth))
 
 
 def held_out(
