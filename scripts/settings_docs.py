@@ -11,7 +11,7 @@ from pathlib import Path
 from scoreminer.settings import Settings
 
 ROOT = Path(__file__).parents[1]
-DERIVED = {"player_img_size": "IMG_SIZE", "pitch_img_size": "IMG_SIZE"}
+DERIVED = {"player_img_size": "IMG_SIZE", "pitch_img_size": "IMG_SIZE", "ball_confidence": "DETECTION_CONFIDENCE"}
 
 
 def default_text(name: str) -> str:

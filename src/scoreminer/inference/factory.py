@@ -39,7 +39,7 @@ class Wiring:
             settings.half,
             settings.player_img_size or settings.img_size,
             settings.pitch_img_size or settings.img_size,
-            settings.detection_confidence,
+            min(settings.detection_confidence, settings.ball_floor),  # the detector's floor: the lower one
             settings.backend,
             settings.export_cache,
             settings.threads,
@@ -72,6 +72,8 @@ def pipeline_config(settings: Settings) -> PipelineConfig:
         keypoint_confidence=settings.keypoint_confidence,
         keypoint_mode=settings.keypoint_mode,
         line_fit_every=settings.line_fit_every,
+        detection_confidence=settings.detection_confidence,
+        ball_confidence=settings.ball_floor,
     )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from scoreminer.contract import FrameAnswer
 from scoreminer.errors import VideoError
+from scoreminer.inference.ball import ConfidenceFloors
 from scoreminer.inference.batch import FrameBatch
 from scoreminer.inference.models import Detector, KeypointModel, TrackerFactory
 from scoreminer.inference.postprocess import PostProcessor
@@ -34,6 +35,8 @@ class PipelineConfig:
     batch_size: int = 8
     prefetch: int = 64
     keypoint_confidence: float = 0.5
+    detection_confidence: float = 0.0  # people; 0 keeps what the detector returned (it applies the lower floor)
+    ball_confidence: float = 0.0
     keypoint_mode: str = "registered"  # or "raw": the model's confident keypoints as they are
     line_fit_every: int = 0  # registered mode: refine every Nth processed frame's fit on the picture's lines
 
@@ -138,7 +141,8 @@ class Pipeline:
         mode = keypoint_mode or self.config.keypoint_mode
         every = self.config.line_fit_every
         registrar = Registrar(info.width, info.height, confidence, every) if mode == "registered" else None
-        return PostProcessor(tracker, info.width, info.height, confidence, timings, registrar)
+        floors = ConfidenceFloors(self.config.detection_confidence, self.config.ball_confidence)
+        return PostProcessor(tracker, info.width, info.height, confidence, timings, registrar, floors)
 
     def _batches(self, source: FrameSource) -> Iterator[tuple[list[int], list[np.ndarray]]]:
         """(frame numbers, frames) of every stride-th frame, batch by batch; skipped frames are dropped."""

@@ -6,6 +6,7 @@ import numpy as np
 
 from scoreminer.contract import FrameAnswer
 from scoreminer.inference.answer import frame_answer
+from scoreminer.inference.ball import ConfidenceFloors, join
 from scoreminer.inference.interpolate import fill_between, fill_tail
 from scoreminer.inference.models import Tracker
 from scoreminer.inference.registration import Registrar
@@ -24,8 +25,10 @@ class PostProcessor:
         min_confidence: float,
         timings: StageTimings,
         registrar: Registrar | None = None,
+        floors: ConfidenceFloors | None = None,
     ) -> None:
         self.tracker = tracker
+        self.floors = floors or ConfidenceFloors()
         self.registrar = registrar
         self.size = (width, height)
         self.min_confidence = min_confidence
@@ -49,7 +52,8 @@ class PostProcessor:
         """Track a batch of processed frames and emit them with the skipped frames before each."""
         for i, (number, found, points) in enumerate(zip(numbers, detections, keypoints, strict=False)):
             with timed(self.timings, "tracking"):
-                current = FrameResult(number, self.tracker.update(found), points)
+                people, ball = self.floors.split(found)
+                current = FrameResult(number, join(self.tracker.update(people), ball), points)
             if self.registrar is not None:
                 with timed(self.timings, "registration"):
                     self.registrar.observe(current, None if frames is None else frames[i])

@@ -78,7 +78,21 @@ class Settings(BaseSettings):
     )
     frame_stride: int = _f(1, "Run the models on every Nth frame; others are interpolated.", "1 to 10", ge=1, le=10)
     prefetch_frames: int = _f(64, "Decoded frames buffered ahead of inference.", "1 to 4096", ge=1, le=4096)
-    detection_confidence: float = _f(0.25, "Least confidence for a player/ball detection.", "0 to 1", ge=0, le=1)
+    detection_confidence: float = _f(
+        0.25,
+        "Least confidence for a person detection (and the ball, unless BALL_CONFIDENCE says otherwise).",
+        "0 to 1",
+        ge=0,
+        le=1,
+    )
+    ball_confidence: float | None = _f(
+        None,
+        "Least confidence for the ball; the most confident one per frame is answered (DETECTION_CONFIDENCE "
+        "when empty).",
+        "0 to 1",
+        ge=0,
+        le=1,
+    )
     keypoint_confidence: float = _f(0.5, "Keypoints below this confidence are sent as [0, 0].", "0 to 1", ge=0, le=1)
     keypoint_mode: Literal["registered", "raw"] = _f(
         "registered",
@@ -175,6 +189,11 @@ class Settings(BaseSettings):
     def threads(self) -> int:
         """TORCH_THREADS, else every core this process may run on (its CPU affinity, not the machine's count)."""
         return self.torch_threads or len(os.sched_getaffinity(0))
+
+    @property
+    def ball_floor(self) -> float:
+        """BALL_CONFIDENCE, else DETECTION_CONFIDENCE."""
+        return self.detection_confidence if self.ball_confidence is None else self.ball_confidence
 
     @property
     def export_cache(self) -> Path:
