@@ -116,6 +116,8 @@ def test_a_challenge_that_would_finish_past_the_deadline_gets_503(tmp_path, tiny
         slow = send_staggered(url, hotkey, validator, media.url("/slow"), 1, 0)
         assert slow[0][1] != 200 and service.queue.per_challenge_s >= 3.5
         results = send_staggered(url, hotkey, validator, clip_url, 3, 0.05)
-        statuses = [status for _, status, *_ in results]
-        assert statuses == [200, 200, 503]  # projected 4 s, 8 s, then 12 s > 10 s
-        assert int(results[2][4]) >= 1
+        # Projected 4 s, 8 s, then 12 s > 10 s: whichever arrives third is refused (threads 50 ms apart can
+        # reach the server out of order on a busy machine).
+        assert sorted(status for _, status, *_ in results) == [200, 200, 503]
+        refused = next(r for r in results if r[1] == 503)
+        assert int(refused[4]) >= 1
