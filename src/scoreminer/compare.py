@@ -82,9 +82,9 @@ def confusion(candidate: Iterable[Mapping | Any], reference: Iterable[Mapping | 
     """For each truth class, how its boxes were answered: the class of the matched box (any class, IoU ≥ 0.5)
     or "missed". Tells a class mix-up (a goalkeeper answered as a player) from a box never found."""
     cand = {f["frame_number"]: f for f in map(_as_dict, candidate)}
-    table: dict[str, dict[str, int]] = {name: defaultdict(int) for name in CLASS_NAMES.values()}
-    for number, truth in ((f["frame_number"], f) for f in map(_as_dict, reference)):
-        objects = cand.get(number, {"objects": []})["objects"]
+    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for truth in map(_as_dict, reference):
+        objects = cand.get(truth["frame_number"], {"objects": []})["objects"]
         ref = np.array([o["bbox"] for o in truth["objects"]], np.float64).reshape(-1, 4)
         boxes = np.array([o["bbox"] for o in objects], np.float64).reshape(-1, 4)
         iou = iou_matrix(ref, boxes)
@@ -95,7 +95,7 @@ def confusion(candidate: Iterable[Mapping | Any], reference: Iterable[Mapping | 
                     answered[r] = CLASS_NAMES.get(objects[c]["class_id"], str(objects[c]["class_id"]))
         for obj, name in zip(truth["objects"], answered, strict=True):
             table[CLASS_NAMES.get(obj["class_id"], str(obj["class_id"]))][name] += 1
-    return {truth: dict(row) for truth, row in table.items() if row}
+    return {truth: dict(row) for truth, row in table.items()}
 
 
 def _as_dict(frame: Mapping | Any) -> Mapping:
