@@ -14,15 +14,18 @@ import argparse
 import re
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from scoreminer.bench.grid import build_grid, parse_ints
 from scoreminer.bench.machine import describe_machine
 from scoreminer.bench.report import markdown_table
 from scoreminer.bench.runner import ModelCache, run_benchmark
-from scoreminer.demo.presets import PITCH, PLAYER, WEIGHTS
+from scoreminer.demo.presets import PITCH, PLAYER, WEIGHTS, demo_models
 from scoreminer.demo.render import render_clip
+from scoreminer.inference.factory import Wiring
 from scoreminer.inference.yolo.standin import build_standin_pair
+from scoreminer.settings import load_settings
 
 ROOT = Path(__file__).parents[1]
 
@@ -94,10 +97,13 @@ def main() -> None:
         [False],
     )
     started = time.time()
+    preset = demo_models() if args.models == "demo" else None
+    settings = load_settings(flags={"device": args.device}, preset=preset, use_env_file=False)
+    base = Wiring.from_settings(settings)
     result = run_benchmark(
         clip,
         grid,
-        ModelCache(player, pitch, args.device, 0.25),
+        ModelCache(replace(base, player=player, pitch=pitch, export_cache=work / "exports")),
         args.repeats,
         15.0,
         0.9,

@@ -11,7 +11,14 @@ from pathlib import Path
 from scoreminer.settings import Settings
 
 ROOT = Path(__file__).parents[1]
-DERIVED = {"player_img_size": "IMG_SIZE", "pitch_img_size": "IMG_SIZE", "ball_confidence": "DETECTION_CONFIDENCE"}
+DERIVED = {
+    "player_img_size": "IMG_SIZE",
+    "pitch_img_size": "IMG_SIZE",
+    "ball_confidence": "DETECTION_CONFIDENCE",
+    "port": "7999; 8000 under turbovision-private",
+    "challenge_deadline_s": "240; 30 under turbovision-private",
+    "action_floors": "measured, docs/actions.md",
+}
 
 
 def default_text(name: str) -> str:

@@ -2,6 +2,7 @@
 
     python scripts/train_demo_models.py [--only detect|pose] [--hours 1.0] [--from-shipped]
         [--epochs 20] [--scale tiny] [--work /tmp/demo-train] [--train-seeds 100-123] [--start weights.pt]
+        [--near-goal 0.5] [--keeper-crops 0.6] [--played]
 
 Renders the datasets (scoreminer.demo.dataset: a random look per match, balanced frames, detector crops at
 its inference scale), trains a 4-class detector and a 32-keypoint pose model with ultralytics on the CPU at
@@ -37,6 +38,7 @@ def main() -> None:
     parser.add_argument("--start", type=Path, default=None, help="with --only: fine-tune these weights")
     parser.add_argument("--near-goal", type=float, default=0.5, help="share of frames with the ball near a goal")
     parser.add_argument("--keeper-crops", type=float, default=0.6, help="share of crops centred on a goalkeeper")
+    parser.add_argument("--played", action="store_true", help="render scripted play (demo.play) instead")
     args = parser.parse_args()
     started = time.time()
     data_dir = args.work / "data"
@@ -47,6 +49,7 @@ def main() -> None:
             frames_per_seed=args.frames_per_seed,
             near_goal=args.near_goal,
             keeper_crops=args.keeper_crops,
+            played=args.played,
         )
         export(data_dir, spec)
     timings = {"render_s": round(time.time() - started)}

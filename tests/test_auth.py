@@ -9,10 +9,10 @@ import time
 import pytest
 
 from scoreminer.errors import AuthError, NonceError, StakeError
+from scoreminer.network.auth.fiber import make_nonce, signed_headers, verify_signature
 from scoreminer.network.auth.hotkey import new_keypair
 from scoreminer.network.auth.nonces import NonceStore
-from scoreminer.network.auth.signing import make_nonce, signed_headers
-from scoreminer.network.auth.verify import StakePolicy, authorize, check_stake, verify_signature
+from scoreminer.network.auth.verify import StakePolicy, authorize, check_stake
 from scoreminer.network.chain.metagraph import Metagraph
 from scoreminer.network.chain.nodes import MetagraphSnapshot, Node
 from scoreminer.network.client import signed_request_parts

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from fakes import FakeDetector, FakeKeypoints
-from scoreminer.contract import BALL
+from scoreminer.contract.score_vision import BALL
 from scoreminer.inference.ball import BALL_TRACK_ID, ConfidenceFloors
 from scoreminer.inference.pipeline import Pipeline, PipelineConfig
 from scoreminer.inference.types import Detections

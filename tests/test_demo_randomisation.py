@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from scoreminer.contract import BALL, GOALKEEPER, PLAYER, REFEREE
+from scoreminer.contract.score_vision import BALL, GOALKEEPER, PLAYER, REFEREE
 from scoreminer.demo.dataset import DatasetSpec, export
 from scoreminer.demo.draw import PERSON_CM, _covers
 from scoreminer.demo.look import DEFAULT, random_look

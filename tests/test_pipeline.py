@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from fakes import FakeDetector, FakeKeypoints, true_keypoints
-from scoreminer.contract import ChallengeAnswer
+from scoreminer.contract.score_vision import ChallengeAnswer
 from scoreminer.inference.pipeline import Pipeline, PipelineConfig
 from scoreminer.inference.yolo import ByteTrackTracker
 from synthetic_video import write_synthetic_clip

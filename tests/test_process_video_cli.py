@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import write_env
 from scoreminer.cli import app
-from scoreminer.contract import ChallengeAnswer
+from scoreminer.contract.score_vision import ChallengeAnswer
 from synthetic_video import write_synthetic_clip
 
 pytestmark = pytest.mark.slow

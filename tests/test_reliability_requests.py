@@ -12,8 +12,8 @@ import pytest
 
 from reliability_harness import good_clip, payload, reliability_miner, signed_post, temp_files
 from reliability_log import record
+from scoreminer.network.auth.fiber import make_nonce, signed_headers
 from scoreminer.network.auth.hotkey import new_keypair
-from scoreminer.network.auth.signing import make_nonce, signed_headers
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

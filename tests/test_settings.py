@@ -154,3 +154,34 @@ def test_nothing_outside_settings_reads_the_environment():
         if re.search(r"os\.getenv|os\.environ", line)
     ]
     assert offenders == []
+
+
+def test_turbovision_has_its_own_port_and_wait_unless_they_are_said(tmp_path):
+    s = load_settings(use_env_file=False, sets={"protocol": "turbovision-private"})
+    assert (s.port, s.challenge_deadline_s) == (8000, 30.0)
+    assert s.source("port") == "default for turbovision-private"
+    env = write_env(tmp_path / ".env", {"PROTOCOL": "turbovision-private", "PORT": 7999, "CHALLENGE_DEADLINE_S": 25})
+    s = load_settings(env)
+    assert (s.port, s.challenge_deadline_s, s.source("port")) == (7999, 25.0, str(env))
+    assert load_settings(use_env_file=False).port == 7999
+
+
+def test_action_floors_replace_the_measured_ones_one_by_one():
+    defaults = load_settings(use_env_file=False).action_floors
+    s = load_settings(use_env_file=False, sets={"action_floors": "pass=0.2, goal=off"})
+    assert s.action_floors["pass"] == 0.2 and s.action_floors["goal"] > 1
+    assert {k: v for k, v in s.action_floors.items() if k not in ("pass", "goal")} == {
+        k: v for k, v in defaults.items() if k not in ("pass", "goal")
+    }
+    for bad, why in (("dance=0.3", "no scored action"), ("pass=3", "outside 0 to 1"), ("pass", "not ACTION=FLOOR")):
+        with pytest.raises(ConfigError, match=why):
+            load_settings(use_env_file=False, sets={"action_floors": bad})
+
+
+def test_a_spot_check_never_verifies_and_stake_is_checked_only_with_signatures():
+    s = load_settings(use_env_file=False)
+    assert s.verifies and s.checks_stake
+    assert not load_settings(use_env_file=False, sets={"spotcheck_mode": "true"}).verifies
+    unsigned = load_settings(use_env_file=False, sets={"verify_enabled": "false"})
+    assert not unsigned.verifies and not unsigned.checks_stake
+    assert not load_settings(use_env_file=False, sets={"blacklist_enabled": "false"}).checks_stake

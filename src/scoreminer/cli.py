@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from scoreminer.commands import bench, chain, challenge, demo, doctor, keys, serve, video
+from scoreminer.commands import bench, chain, challenge, demo, deploy, doctor, keys, serve, video
 from scoreminer.commands.common import CliState, err_console
 from scoreminer.errors import ScoreminerError, UsageError
 from scoreminer.settings import check_keys
@@ -129,6 +129,7 @@ app.command("pm2")(serve.pm2_cmd)
 app.command("challenge")(challenge.challenge_cmd)
 app.command("benchmark")(bench.benchmark_cmd)
 app.command("bench", help="Alias of benchmark.")(bench.benchmark_cmd)
+app.command("docker")(deploy.docker_cmd)
 app.add_typer(keys.hotkey_app, name="hotkey")
 app.add_typer(demo.demo_app, name="demo")
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from scoreminer.contract import CLASS_NAMES
+from scoreminer.contract.score_vision import CLASS_NAMES
 
 IOU_THRESHOLD = 0.5
 

@@ -178,10 +178,56 @@ def challenge_report(report: ChallengeReport, validator: str) -> Table:
     table.add_row("status", f"[{style}]{report.status}[/]" + (f" {report.error}" if report.error else ""))
     table.add_row("validator key", validator)
     table.add_row("round trip", f"{report.seconds:.2f} s")
+    table.add_row("protocol", report.protocol)
+    if report.actions is not None:
+        seen = ", ".join(f"{name} {count}" for name, count in sorted(report.actions.items())) or "none"
+        table.add_row("actions", f"{sum(report.actions.values())}: {seen}")
+        return table
     table.add_row("frames", str(report.frames))
     table.add_row("objects", str(report.objects))
     table.add_row("frames with ≥ 4 keypoints", str(report.frames_with_4_keypoints))
     return table
+
+
+def action_score_table(scored) -> Table:
+    """Turbo Vision's action score: per action what was answered, true and matched, then the score."""
+    table = Table(title=f"private-track action score {scored.score:.3f}")
+    for name in ("action", "answered", "true", "matched", "precision", "recall"):
+        table.add_column(name, justify="left" if name == "action" else "right")
+    for name, row in scored.per_action().items():
+        table.add_row(
+            name,
+            str(row["predicted"]),
+            str(row["true"]),
+            str(row["matched"]),
+            _num(row["precision"]),
+            _num(row["recall"]),
+        )
+    table.caption = (
+        f"earned {scored.earned:.2f} − unmatched {scored.penalty:.2f} over a true weight of {scored.truth_weight:.2f}"
+    )
+    return table
+
+
+def actions_line(actions) -> str:
+    """The actions spotted, one line: how many of each."""
+    counts: dict[str, int] = {}
+    for action in actions:
+        counts[action.action] = counts.get(action.action, 0) + 1
+    listed = ", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or "none"
+    return f"actions spotted: {len(actions)} ({listed})"
+
+
+def action_line(scored) -> str:
+    """One line: the action score and precision/recall over every action."""
+    rows = scored.per_action().values()
+    answered, true, matched = (sum(int(r[k] or 0) for r in rows) for k in ("predicted", "true", "matched"))
+    precision = f"{matched / answered:.0%}" if answered else "n/a"
+    recall = f"{matched / true:.0%}" if true else "n/a"
+    return (
+        f"actions: validator score {scored.score:.3f}; {matched} of {answered} answered matched "
+        f"(precision {precision}), {matched} of {true} true found (recall {recall})"
+    )
 
 
 def agreement_line(agreement: Agreement, title: str) -> str:

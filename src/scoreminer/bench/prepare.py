@@ -23,17 +23,26 @@ def work_folder() -> Iterator[Path]:
         yield Path(folder)
 
 
-def prepare_video(video: Path | None, synthetic: bool, frames: int | None, work: Path) -> Path:
-    """The clip to measure: rendered with --synthetic, else `video` cut to `frames` if asked."""
+def prepare_video(
+    video: Path | None, synthetic: bool, frames: int | None, work: Path, played: bool = False
+) -> tuple[Path, list[dict] | None]:
+    """The clip to measure and its true actions when known: rendered with --synthetic (a played match with
+    `played`, its actions known), else `video` cut to `frames` if asked."""
     if synthetic:
         from scoreminer.demo.render import render_clip
 
         clip = work / "synthetic.mp4"
-        render_clip(clip, seed=400, frames=frames or 750)
-        return clip
+        if not played:
+            render_clip(clip, seed=400, frames=frames or 750)
+            return clip, None
+        from scoreminer.demo.play import FPS, PlayedMatch
+
+        match = PlayedMatch(400, (frames or 750) / FPS)
+        render_clip(clip, seed=400, frames=frames or 750, match=match)
+        return clip, match.truth_actions()
     if video is None:
         raise ConfigError("no video to benchmark", "pass a VIDEO path or --synthetic")
-    return cut(video, frames, work / "cut.mp4") if frames else video
+    return (cut(video, frames, work / "cut.mp4") if frames else video), None
 
 
 def cut(video: Path, frames: int, out: Path) -> Path:

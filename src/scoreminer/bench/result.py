@@ -27,6 +27,7 @@ class BenchRow:
     faults_per_frame: float | None = None  # minor page faults per frame over the timed runs (allocation churn)
     threads: int | None = None  # torch threads the row ran with
     backend: str = "torch"  # the runtime that ran (after any fallback)
+    action_score: float | None = None  # turbovision-private: the validator's score of this row's actions (0..1)
 
     @property
     def median_s(self) -> float:
@@ -68,6 +69,7 @@ class BenchRow:
             "faults_per_frame": self.faults_per_frame,
             "threads": self.threads,
             "backend": self.backend,
+            "action_score": self.action_score,
         }
 
 
@@ -80,19 +82,28 @@ class BenchmarkResult:
     budget_s: float
     min_agreement: float
     rows: list[BenchRow] = field(default_factory=list)
+    protocol: str = "score-vision"
 
     def best(self) -> BenchRow | None:
-        """The fastest non-reference row within the budget that answers every frame, keeps the boxes
-        (worst class F1 ≥ min_agreement) and keeps the keypoints (estimate ≥ min_agreement × the reference's)."""
+        """The fastest non-reference row within the budget that answers every frame and keeps what the protocol
+        pays for: boxes (worst class F1 ≥ min_agreement) and keypoints (estimate ≥ min_agreement × the
+        reference's) for Score Vision; the action score (≥ min_agreement × the best row's) for Turbo Vision."""
+        keeps = self._keeps_actions if self.protocol == "turbovision-private" else self._keeps_boxes_and_keypoints
         fits = [
             r
             for r in self.rows[1:]
-            if r.projected_750_s <= self.budget_s
-            and r.agreement_score >= self.min_agreement
-            and r.agreement.frames_answered == 1.0
-            and self._keeps_keypoints(r)
+            if r.projected_750_s <= self.budget_s and r.agreement.frames_answered == 1.0 and keeps(r)
         ]
         return min(fits, key=lambda r: r.median_s, default=None)
+
+    def _keeps_boxes_and_keypoints(self, row: BenchRow) -> bool:
+        return row.agreement_score >= self.min_agreement and self._keeps_keypoints(row)
+
+    def _keeps_actions(self, row: BenchRow) -> bool:
+        scores = [r.action_score for r in self.rows[1:] if r.action_score is not None]
+        if row.action_score is None or not scores:
+            return row.action_score is None and not scores
+        return row.action_score >= self.min_agreement * max(scores)
 
     def _keeps_keypoints(self, row: BenchRow) -> bool:
         reference = self.rows[0].keypoint_estimate if self.rows else None
@@ -105,6 +116,7 @@ class BenchmarkResult:
         return {
             "video": self.video,
             "device": self.device,
+            "protocol": self.protocol,
             "budget_s": self.budget_s,
             "min_agreement": self.min_agreement,
             "rows": [r.as_dict() for r in self.rows],

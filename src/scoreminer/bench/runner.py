@@ -4,62 +4,50 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scoreminer.bench.grid import BenchConfig
 from scoreminer.bench.memory import peak_rss
 from scoreminer.bench.result import BenchmarkResult, BenchRow
 from scoreminer.compare import compare
+from scoreminer.inference.actions.spotter import ActionSpotter
 from scoreminer.inference.factory import ModelStore, Wiring, wire
-from scoreminer.inference.pipeline import Mode, Pipeline, PipelineConfig, PipelineOutput
+from scoreminer.inference.pipeline import Mode, Pipeline, PipelineOutput
+from scoreminer.scoring.actions import score_actions
 from scoreminer.scoring.estimate import estimate, read_evidence
 
 RowDone = Callable[[BenchRow], None]
 
 
 class ModelCache:
-    """The bench's pipelines, all wired by the factory from one model store (loading per row would dominate)."""
+    """The bench's pipelines: the factory's wiring from the settings, with each row's grid dimensions over it,
+    all sharing one model store (loading per row would dominate)."""
 
-    def __init__(
-        self,
-        player: Path,
-        pitch: Path,
-        device: str,
-        confidence: float,
-        keypoint_mode: str = "registered",
-        threads: int = 1,
-        export_cache: Path | None = None,
-    ) -> None:
+    def __init__(self, base: Wiring) -> None:
         from scoreminer.inference.yolo import resolve_device
 
-        self.player, self.pitch = player, pitch
-        self.device = resolve_device(device)
-        self.confidence = confidence
-        self.keypoint_mode = keypoint_mode
-        self.threads = threads
-        self.export_cache = export_cache or player.parent / ".cache"
+        self.base = replace(base, device=resolve_device(base.device))
         self.store = ModelStore()
 
-    def pipeline(self, config: BenchConfig, keypoint_confidence: float) -> Pipeline:
-        batch = 1 if config.reference else config.batch
-        stride = 1 if config.reference else config.stride
-        pipeline_config = PipelineConfig(
-            stride=stride, batch_size=batch, keypoint_confidence=keypoint_confidence, keypoint_mode=self.keypoint_mode
-        )
-        wiring = Wiring(
-            self.player,
-            self.pitch,
-            self.device,
-            config.half,
-            config.imgsz,
-            config.pitch_imgsz,
-            self.confidence,
-            config.backend,
-            self.export_cache,
-            self.threads_for(config),
-            pipeline_config,
-            "per-model" if config.reference else config.preprocess,
+    @property
+    def device(self) -> str:
+        return self.base.device
+
+    def pipeline(self, config: BenchConfig) -> Pipeline:
+        """The pipeline of one row: the settings' pipeline, run at the row's stride, batch, sizes and backend."""
+        reference = config.reference
+        wiring = replace(
+            self.base,
+            half=config.half,
+            player_imgsz=config.imgsz,
+            pitch_imgsz=config.pitch_imgsz,
+            backend=config.backend,
+            threads=self.threads_for(config),
+            preprocess="per-model" if reference else config.preprocess,
+            config=replace(
+                self.base.config, stride=1 if reference else config.stride, batch_size=1 if reference else config.batch
+            ),
         )
         return wire(wiring, self.store)
 
@@ -67,7 +55,7 @@ class ModelCache:
         """The reference row keeps the threads ultralytics leaves (the stock miner's); the others TORCH_THREADS."""
         from scoreminer.inference.yolo.loader import ULTRALYTICS_THREADS
 
-        return ULTRALYTICS_THREADS if config.reference else self.threads
+        return ULTRALYTICS_THREADS if config.reference else self.base.threads
 
 
 @dataclass(frozen=True)
@@ -103,14 +91,19 @@ def run_benchmark(
     budget_s: float,
     min_agreement: float,
     reference_answer: list | None = None,
-    keypoint_confidence: float = 0.5,
     on_row: RowDone | None = None,
+    spotter: ActionSpotter | None = None,
+    true_actions: list | None = None,
+    protocol: str = "score-vision",
 ) -> BenchmarkResult:
-    """Measure every row; quality is judged against `reference_answer` or the reference row's own answer."""
-    result = BenchmarkResult(str(video), cache.device, budget_s, min_agreement)
+    """Measure every row; quality is judged against `reference_answer` or the reference row's own answer.
+
+    With a `spotter` each row's actions are scored as the private track scores them, against `true_actions`
+    or, without them, against the actions of the first row after the reference (the most thorough one)."""
+    result = BenchmarkResult(str(video), cache.device, budget_s, min_agreement, protocol=protocol)
     evidence = read_evidence(video)  # what the validator reads from the clip, once for every row
     for config in grid:
-        pipeline = cache.pipeline(config, keypoint_confidence)
+        pipeline = cache.pipeline(config)
         threads = cache.threads_for(config)
         measured = measure(pipeline, video, config, repeats)
         outputs, rss, gpu = measured.outputs, measured.peak_rss_mb, measured.peak_gpu_mb
@@ -135,6 +128,10 @@ def run_benchmark(
             threads=threads,
             backend=pipeline.backend,
         )
+        if spotter is not None and not config.reference:  # the stock loop registers nothing to spot from
+            spotted = [(a.frame, a.action) for a in spotter.spot(outputs[-1])]
+            true_actions = spotted if true_actions is None else true_actions
+            row = replace(row, action_score=round(score_actions(spotted, true_actions).score, 4))
         base = result.rows[0].median_s if result.rows else row.median_s
         row = BenchRow(**{**row.__dict__, "speedup": base / row.median_s if row.median_s else 0.0})
         result.rows.append(row)

@@ -14,11 +14,20 @@ from scoreminer.errors import UsageError
 
 
 def challenge_cmd(
+    ctx: typer.Context,
     miner: Annotated[str, typer.Argument(help="Miner base URL, e.g. http://127.0.0.1:7999")],
     video: Annotated[str, typer.Option("--video", help="Video URL, or a local file served on a loopback port.")],
     key: Annotated[Path | None, typer.Option("--key", help="Validator hotkey file (default: a throwaway key).")] = None,
     hotkey: Annotated[
         str | None, typer.Option("--miner-hotkey", help="The miner's ss58 (default: from its /health).")
+    ] = None,
+    protocol: Annotated[
+        str | None,
+        typer.Option(
+            "--protocol",
+            help="Sign and send as this protocol's validators do: score-vision or turbovision-private "
+            "(default: PROTOCOL).",
+        ),
     ] = None,
     as_json: Json = False,
 ) -> None:
@@ -26,8 +35,11 @@ def challenge_cmd(
     from contextlib import nullcontext
 
     from scoreminer.network.auth.hotkey import load_hotkey, new_keypair
-    from scoreminer.network.challenge import miner_hotkey, send_challenge, serve_file
+    from scoreminer.network.challenge import ROUTES, miner_hotkey, send_challenge, serve_file
 
+    protocol = protocol or ctx.obj.settings(lenient=True).protocol
+    if protocol not in ROUTES:
+        raise UsageError(f"--protocol {protocol} is not a protocol", f"use one of {', '.join(ROUTES)}")
     keypair = load_hotkey(key) if key else new_keypair()
     base = miner.rstrip("/")
     if video.startswith(("http://", "https://")):
@@ -37,7 +49,7 @@ def challenge_cmd(
     else:
         raise UsageError(f"--video {video}: no such file", "pass an existing local file or an http(s) URL")
     with source as url, err_console.status(f"challenge → {base} as {keypair.ss58_address} …"):
-        report = send_challenge(base, url, keypair, hotkey or miner_hotkey(base))
+        report = send_challenge(base, url, keypair, hotkey or miner_hotkey(base), protocol=protocol)
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "validator": keypair.ss58_address}, indent=2))
     else:

@@ -28,9 +28,11 @@ class CliState:
     env_file: Path | None
     sets: dict[str, str] = field(default_factory=dict)
 
-    def settings(self, preset: Preset | None = None, **flags: Any) -> Settings:
-        """The one settings object: this command's flags > --set > environment > .env > preset > defaults."""
-        return load_settings(self.env_file, self.sets, flags=flags, preset=preset)
+    def settings(self, preset: Preset | None = None, lenient: bool = False, **flags: Any) -> Settings:
+        """The one settings object: this command's flags > --set > environment > .env > preset > defaults.
+
+        `lenient`: a bad value holds its default instead of failing (for commands that read one setting)."""
+        return load_settings(self.env_file, self.sets, flags=flags, preset=preset, lenient=lenient)
 
 
 def demo_preset(demo: bool) -> Preset | None:

@@ -22,16 +22,21 @@ def demo_run_cmd(
     frames: Annotated[int, typer.Option("--frames", help="Frames to render (25 fps).")] = 250,
     seed: Annotated[int, typer.Option("--seed", help="Match seed (the models never saw 300+).")] = 300,
 ) -> None:
-    """Render a match, answer it with the shipped demo models, compare with the exact truth."""
+    """Render a played match, answer it with the shipped demo models, compare with the exact truth: boxes and
+    keypoints as Score Vision asks, the actions as Turbo Vision's private track scores them."""
     from scoreminer.demo.run import run_demo
+    from scoreminer.inference.actions.spotter import make_spotter
     from scoreminer.inference.factory import build_pipeline
 
     settings = ctx.obj.settings(demo_preset(True))
     with err_console.status("loading and warming the demo models …"):
-        pipeline = build_pipeline(settings)
+        pipeline = build_pipeline(settings, sightings=True)
+    spotter = make_spotter(settings.action_spotter, settings.action_floors)
     with terminal.frame_progress(err_console, frames) as advance:
-        result = run_demo(pipeline, out, frames, seed, advance, settings.keypoint_confidence)
+        result = run_demo(pipeline, out, frames, seed, advance, settings.keypoint_confidence, spotter)
     console.print(terminal.run_summary_table(result.summary))
     console.print(terminal.agreement_line(result.agreement, "accuracy against the ground truth"))
+    if result.actions is not None:
+        console.print(terminal.action_line(result.actions), highlight=False)
     for name, path in result.files.items():
         console.print(f"{name}: {path}", highlight=False)

@@ -21,13 +21,18 @@ def check_env(
     demo: Annotated[
         bool, typer.Option("--demo", help="Check what `serve --demo` runs (its preset and throwaway keys in ./demo).")
     ] = False,
+    docker: Annotated[
+        bool, typer.Option("--docker", help="Also check the Docker engine (to build the private track's image).")
+    ] = False,
 ) -> None:
     """Check this install the way a validator would find it broken; exit 1 if any check fails."""
     from scoreminer.doctor import run_doctor
 
     state: CliState = ctx.obj
     preset = demo_miner_preset()[0] if demo else None
-    report = run_doctor(state.env_file, state.sets, offline=offline, show_settings=show_settings, preset=preset)
+    report = run_doctor(
+        state.env_file, state.sets, offline=offline, show_settings=show_settings, preset=preset, docker=docker
+    )
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -49,12 +49,16 @@ def serve_cmd(
 def _print_demo_challenge(settings: Settings, validator_key: Path) -> None:
     from scoreminer.demo.presets import demo_clip
 
-    with err_console.status(f"looking for (or rendering) a demo clip in {validator_key.parent} …"):
-        clip = demo_clip(validator_key.parent)
+    actions = settings.protocol == "turbovision-private"
+    # The private track's clips are 30 s (750 frames) of play; the demo renders one, about a minute on 2 cores.
+    what = "a 30 s played match (750 frames, about a minute)" if actions else "a 10 s match"
+    with err_console.status(f"looking for (or rendering) {what} in {validator_key.parent} …"):
+        clip = demo_clip(validator_key.parent, 750, played=True) if actions else demo_clip(validator_key.parent)
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    protocol = " --protocol turbovision-private" if actions else ""
     err_console.print(
         f"demo: once it listens, try `scoreminer challenge http://{host}:{settings.port} "
-        f"--video {clip} --key {validator_key}`",
+        f"--video {clip} --key {validator_key}{protocol}`",
         highlight=False,
         soft_wrap=True,
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from scoreminer import terminal
 from scoreminer.commands.common import Demo, Json, console, demo_preset, err_console
+from scoreminer.errors import UsageError
 
 
 def process_video_cmd(
@@ -29,9 +30,27 @@ def process_video_cmd(
     score: Annotated[
         bool, typer.Option("--score/--no-score", help="Estimate the validator's score of the answer.")
     ] = True,
+    actions: Annotated[
+        bool | None,
+        typer.Option(
+            "--actions/--no-actions",
+            help="Spot the football actions too (default: under PROTOCOL=turbovision-private, whose answer --out "
+            "then writes).",
+        ),
+    ] = None,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            "--truth",
+            help="True actions to score the spotted ones by (a demo truth.json).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Run the miner's pipeline on a local video: every frame answered, a summary and the validator estimate."""
+    from scoreminer.inference.actions.spotter import make_spotter
     from scoreminer.inference.factory import build_pipeline
     from scoreminer.inference.process import process_video
 
@@ -44,8 +63,9 @@ def process_video_cmd(
         device=device,
         half=half,
     )
+    spot = (settings.protocol == "turbovision-private" if actions is None else actions) or truth is not None
     with err_console.status("loading and warming the models …"):
-        pipeline = build_pipeline(settings)
+        pipeline = build_pipeline(settings, sightings=spot)
     with terminal.frame_progress(err_console, _frame_count(video)) as advance:
         run = process_video(
             pipeline,
@@ -55,8 +75,14 @@ def process_video_cmd(
             mode="reference" if reference else "pipelined",
             min_confidence=settings.keypoint_confidence,
             progress=advance,
+            spotter=make_spotter(settings.action_spotter, settings.action_floors) if spot else None,
         )
     output, summary = run.output, run.summary
+    action_score = None
+    if truth is not None and run.actions is not None:
+        from scoreminer.scoring.actions import load_actions, score_actions
+
+        action_score = score_actions([(a.frame, a.action) for a in run.actions], load_actions(truth))
     estimate = None
     if score:
         from scoreminer.scoring.estimate import estimate as estimate_answer
@@ -65,12 +91,20 @@ def process_video_cmd(
         with err_console.status("scoring the answer the way the validator would …"):
             estimate = estimate_answer(output.answers, read_evidence(video), output.timings.total)
     if as_json:
-        extra = {"validator_estimate": estimate.as_dict()} if estimate else {}
+        extra: dict[str, Any] = {"validator_estimate": estimate.as_dict()} if estimate else {}
+        if run.actions is not None:
+            extra["actions"] = [a.__dict__ for a in run.actions]
+        if action_score is not None:
+            extra["action_score"] = action_score.as_dict()
         typer.echo(json.dumps({**summary.as_dict(), **extra}, indent=2))
-    else:
-        console.print(terminal.run_summary_table(summary))
-        if estimate:
-            console.print(terminal.estimate_line(estimate), highlight=False)
+        return
+    console.print(terminal.run_summary_table(summary))
+    if estimate:
+        console.print(terminal.estimate_line(estimate), highlight=False)
+    if run.actions is not None:
+        console.print(terminal.actions_line(run.actions), highlight=False)
+    if action_score is not None:
+        console.print(terminal.action_line(action_score), highlight=False)
 
 
 def _frame_count(video: Path) -> int:
@@ -85,16 +119,41 @@ def score_cmd(
     answer: Annotated[
         Path, typer.Argument(help="An answer JSON (or a truth file: the ceiling).", exists=True, dir_okay=False)
     ],
-    video: Annotated[Path, typer.Option("--video", help="The clip the answer is for.", exists=True, dir_okay=False)],
+    video: Annotated[
+        Path | None,
+        typer.Option("--video", help="Score Vision: the clip the answer is for.", exists=True, dir_okay=False),
+    ] = None,
+    actions: Annotated[
+        Path | None,
+        typer.Option(
+            "--actions",
+            help="Turbo Vision: the true actions (a demo truth.json, or a list of {frame, action}).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     seconds: Annotated[
         float | None, typer.Option("--seconds", help="Answer time for the speed term (default: its processing_time).")
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Score an answer file the way the validator would (CLIP steps left out), part by part."""
+    """Score an answer the way the validator would: boxes and keypoints against the video (Score Vision, CLIP
+    steps left out), or actions against the true actions (Turbo Vision's private track)."""
+    if (video is None) == (actions is None):
+        raise UsageError("score needs --video (Score Vision) or --actions (Turbo Vision), one of them")
+    if actions is not None:
+        from scoreminer.scoring.actions import load_actions, score_actions
+
+        scored = score_actions(load_actions(answer), load_actions(actions))
+        if as_json:
+            typer.echo(json.dumps(scored.as_dict(), indent=2))
+        else:
+            console.print(terminal.action_score_table(scored))
+        return
     from scoreminer.scoring.estimate import estimate as estimate_answer
     from scoreminer.scoring.estimate import load_answer, read_evidence
 
+    assert video is not None
     frames, recorded = load_answer(answer)
     with err_console.status("reading the video: pitch frames and painted lines …"):
         evidence = read_evidence(video)

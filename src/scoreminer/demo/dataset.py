@@ -13,8 +13,9 @@ import cv2
 import numpy as np
 import yaml
 
-from scoreminer.contract import BALL, CLASS_NAMES, GOALKEEPER, REFEREE
+from scoreminer.contract.score_vision import BALL, CLASS_NAMES, GOALKEEPER, REFEREE
 from scoreminer.demo.look import DEFAULT, Look, random_look
+from scoreminer.demo.play import PlayedMatch
 from scoreminer.demo.presets import PLAYER_IMG_SIZE
 from scoreminer.demo.render import MIN_VISIBLE, render_frame, shots
 from scoreminer.demo.scene import Match
@@ -35,6 +36,7 @@ class DatasetSpec:
     crop: int = 640  # detector training image side, in pixels at the detector's inference scale
     near_goal: float = 0.5  # share of frames taken with the ball near a goal (goalkeepers in shot)
     keeper_crops: float = 0.6  # share of frames with a goalkeeper whose crop is centred on one
+    played: bool = False  # scripted play (demo.play): the ball at players' feet, the camera chasing passes and shots
 
 
 def look_for(seed: int, spec: DatasetSpec) -> Look:
@@ -128,8 +130,9 @@ def balanced_times(
 
 
 def _export_seed(root: Path, split: str, seed: int, spec: DatasetSpec) -> None:
-    match, rng, look = Match(seed), np.random.default_rng(seed), look_for(seed, spec)
-    duration = 120.0
+    duration = 60.0 if spec.played else 120.0
+    match = PlayedMatch(seed, duration) if spec.played else Match(seed)
+    rng, look = np.random.default_rng(seed), look_for(seed, spec)
     plan = shots(seed, duration, True, look)
     for i, t in enumerate(balanced_times(match, spec.frames_per_seed, rng, duration, spec.near_goal)):
         image, truth = render_frame(match, t, plan, spec.width, spec.height, rng, look)

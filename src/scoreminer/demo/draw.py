@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from scoreminer.contract import BALL
+from scoreminer.contract.score_vision import BALL
 from scoreminer.demo.camera import Camera
 from scoreminer.demo.look import DEFAULT, Kit, Look
 from scoreminer.demo.scene import Match

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scoreminer.contract import GOALKEEPER, PLAYER, REFEREE
+from scoreminer.contract.score_vision import GOALKEEPER, PLAYER, REFEREE
 
 BGR = tuple[int, int, int]
 Kit = tuple[BGR, BGR, BGR]  # shirt, shorts, socks

@@ -65,11 +65,20 @@ def demo_miner(folder: Path) -> tuple[Preset, Path]:
     return Preset("demo", values), validator_key
 
 
-def demo_clip(folder: Path, frames: int = 250) -> Path:
-    """The absolute path of `folder`/clip.mp4, rendered (seed 300, 10 s at 25 fps) when it is not there."""
-    from scoreminer.demo.render import render_clip
+def demo_clip(folder: Path, frames: int = 250, played: bool = False) -> Path:
+    """The absolute path of a demo clip in `folder`, rendered (seed 300, `frames` at 25 fps) when it is not there:
+    clip.mp4, or with `played` played-<frames>.mp4, a scripted match whose true actions lie beside it."""
+    from scoreminer.demo.render import render_clip, write_truth
 
-    clip = (folder / "clip.mp4").resolve()
-    if not clip.is_file():
+    clip = (folder / (f"played-{frames}.mp4" if played else "clip.mp4")).resolve()
+    if clip.is_file():
+        return clip
+    if not played:
         render_clip(clip, seed=300, frames=frames)
+        return clip
+    from scoreminer.demo.play import FPS, PlayedMatch
+
+    match = PlayedMatch(300, frames / FPS)
+    truth = render_clip(clip, seed=300, frames=frames, match=match)
+    write_truth(clip.with_suffix(".truth.json"), truth, actions=match.truth_actions())
     return clip

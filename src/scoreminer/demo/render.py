@@ -92,9 +92,12 @@ def render_clip(
     height: int = 720,
     cuts: bool = True,
     look: Look = DEFAULT,
+    match: Match | None = None,
 ) -> list[dict]:
-    """Write an MP4 and return its ground truth: one answer-format entry per frame."""
-    match, rng = Match(seed), np.random.default_rng(seed + 2)
+    """Write an MP4 and return its ground truth: one answer-format entry per frame.
+
+    `match` is `Match(seed)` unless given (a `PlayedMatch` for scripted play with its true actions)."""
+    match, rng = match or Match(seed), np.random.default_rng(seed + 2)
     plan = shots(seed, frames / fps, cuts, look)
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
@@ -111,6 +114,10 @@ def render_clip(
     return truth
 
 
-def write_truth(path: Path, truth: list[dict], challenge_id: str = "truth") -> Path:
-    path.write_text(json.dumps({"challenge_id": challenge_id, "frames": truth, "processing_time": 0.0}))
+def write_truth(path: Path, truth: list[dict], challenge_id: str = "truth", actions: list[dict] | None = None) -> Path:
+    """The truth in the answer format; a played match adds its true `actions` (frame at 25 fps, name)."""
+    data: dict = {"challenge_id": challenge_id, "frames": truth, "processing_time": 0.0}
+    if actions is not None:
+        data["actions"] = actions
+    path.write_text(json.dumps(data))
     return path

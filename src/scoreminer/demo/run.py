@@ -8,11 +8,15 @@ from pathlib import Path
 import cv2
 
 from scoreminer.compare import Agreement, compare
+from scoreminer.contract import turbovision as tv
+from scoreminer.demo.play import FPS, PlayedMatch
 from scoreminer.demo.render import render_clip, write_truth
+from scoreminer.inference.actions.spotter import ActionSpotter, answer_items
 from scoreminer.inference.pipeline import Pipeline, Progress
 from scoreminer.inference.process import process_video
 from scoreminer.inference.summary import RunSummary
 from scoreminer.inference.types import FrameResult
+from scoreminer.scoring.actions import ActionScore, score_actions
 from scoreminer.video.annotate import draw
 
 
@@ -21,6 +25,7 @@ class DemoResult:
     summary: RunSummary
     agreement: Agreement
     files: dict[str, Path]
+    actions: ActionScore | None = None  # the private track's score of the spotted actions, when a spotter ran
 
 
 def run_demo(
@@ -30,14 +35,19 @@ def run_demo(
     seed: int = 7,
     progress: Progress | None = None,
     min_confidence: float = 0.5,
+    spotter: ActionSpotter | None = None,
 ) -> DemoResult:
-    """Render a match, answer it, compare with the truth; leave answer, truth, annotated video and a still."""
+    """Render a played match, answer it, compare with the truth; leave answer, truth, annotated video and a still.
+
+    With a `spotter` (the pipeline keeping sightings) the actions are spotted, written to actions.json in Turbo
+    Vision's answer shape and scored as its validator scores them."""
     folder.mkdir(parents=True, exist_ok=True)
     clip = folder / "clip.mp4"
-    truth = render_clip(clip, seed=seed, frames=frames)
+    match = PlayedMatch(seed, frames / FPS)
+    truth = render_clip(clip, seed=seed, frames=frames, match=match)
     files = {
         "clip": clip,
-        "truth": write_truth(folder / "truth.json", truth),
+        "truth": write_truth(folder / "truth.json", truth, actions=match.truth_actions()),
         "answer": folder / "answer.json",
         "annotated": folder / "annotated.mp4",
         "still": folder / "annotated.png",
@@ -52,7 +62,18 @@ def run_demo(
         progress=progress,
     )
     _write_still(clip, still_frame(run.output.frames, min_confidence), files["still"], min_confidence)
-    return DemoResult(run.summary, compare(run.output.answers, truth), files)
+    scored = None
+    if spotter is not None:
+        spotted = spotter.spot(run.output)
+        files["actions"] = folder / "actions.json"
+        answer = tv.ChallengeResponse(
+            challenge_id="demo",
+            prediction=tv.SoccerActions(items=answer_items(spotted)),
+            processing_time=round(run.output.timings.total, 3),
+        )
+        files["actions"].write_text(answer.model_dump_json())
+        scored = score_actions([(a.frame, a.action) for a in spotted], match.truth_actions())
+    return DemoResult(run.summary, compare(run.output.answers, truth), files, scored)
 
 
 def still_frame(results: list[FrameResult], min_confidence: float) -> FrameResult:

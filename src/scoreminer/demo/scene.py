@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoreminer.contract import BALL, GOALKEEPER, PLAYER, REFEREE
+from scoreminer.contract.score_vision import BALL, GOALKEEPER, PLAYER, REFEREE
 from scoreminer.pitch import LENGTH, WIDTH
 
 # Outfield formation (fractions of the half, attacking +x for team 0).
@@ -61,7 +61,12 @@ class Match:
 
     def positions(self, t: float) -> np.ndarray:
         """(N, 2) positions in actor order; the ball first."""
-        ball = self.ball(t)
+        return self.formation(t, self.ball(t))
+
+    def formation(self, t: float, ball: np.ndarray, push: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+        """Where everyone stands at `t` when the ball is at `ball`: the shape shifts after it, people wobble.
+
+        `push` moves each team's outfield players along the pitch (cm), as a side with the ball pushes up."""
         shift = np.array([0.45 * (ball[0] - LENGTH / 2), 0.3 * (ball[1] - WIDTH / 2)])
         out = [ball]
         for actor in self.actors[1:]:
@@ -77,6 +82,6 @@ class Match:
             elif actor.class_id == REFEREE:
                 pos = ball + np.array([-900.0, 700.0]) + wobble
             else:
-                pos = np.array(actor.base) + shift + wobble
+                pos = np.array(actor.base) + shift + wobble + np.array([push[actor.team], 0.0])
             out.append(np.clip(pos, [100, 100], [LENGTH - 100, WIDTH - 100]))
         return np.array(out)

@@ -12,6 +12,11 @@ from scoreminer.network.chain.fetch import fetch_snapshot
 from scoreminer.network.chain.nodes import MetagraphSnapshot
 from scoreminer.settings import Settings
 
+# How each protocol's miners post their axon.
+POST_AXON = {
+    "score-vision": "fiber-post-ip",
+    "turbovision-private": "btcli axon set --netuid 44 --ip <public ip> --port {port}",
+}
 SKEW_WARN_S = 30.0
 SKEW_FAIL_S = 120.0
 
@@ -50,10 +55,12 @@ def registration_checks(settings: Settings) -> list[Check]:
         snapshot = fetch_snapshot(settings.chain_address, settings.netuid, timeout=settings.chain_timeout_s)
     except (HotkeyError, ChainError) as exc:
         return [skip("registration", f"not checked: {exc.problem}")]
-    return registration_rows(snapshot, hotkey, settings.port)
+    return registration_rows(snapshot, hotkey, settings.port, settings.protocol)
 
 
-def registration_rows(snapshot: MetagraphSnapshot, hotkey: str, port: int) -> list[Check]:
+def registration_rows(
+    snapshot: MetagraphSnapshot, hotkey: str, port: int, protocol: str = "score-vision"
+) -> list[Check]:
     node = snapshot.by_hotkey().get(hotkey)
     if node is None:
         return [
@@ -70,7 +77,8 @@ def registration_rows(snapshot: MetagraphSnapshot, hotkey: str, port: int) -> li
             fail(
                 "axon",
                 f"posted axon {axon}, miner listens on port {port}",
-                f"post this machine's public ip and port {port} (fiber-post-ip) or set PORT={node.port}",
+                f"post this machine's public ip and port {port} ({POST_AXON[protocol].format(port=port)}) "
+                f"or set PORT={node.port}",
             )
         )
     else:

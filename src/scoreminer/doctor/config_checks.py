@@ -40,3 +40,26 @@ def check_unknown_keys(settings: Settings) -> Check:
         f"not settings, ignored: {', '.join(described)}",
         f"rename or remove them in {settings.env_lookup.path}; every setting is listed in .env.example",
     )
+
+
+def check_verification(settings: Settings) -> Check:
+    """Who may send challenges, and under which protocol: a miner answering unsigned requests is a warning."""
+    route = "POST /challenge" if settings.protocol == "turbovision-private" else "POST /soccer/challenge"
+    served = (
+        f"{settings.protocol}: {route} on port {settings.port}, validators wait {settings.challenge_deadline_s:g} s"
+    )
+    if settings.spotcheck_mode:
+        return warn(
+            "protocol",
+            f"{served}; SPOTCHECK_MODE: no hotkey, unsigned requests answered",
+            "only Turbo Vision's spot check sets SPOTCHECK_MODE; unset it to mine",
+        )
+    if not settings.verify_enabled:
+        return warn(
+            "protocol", f"{served}; VERIFY_ENABLED=false: unsigned requests answered", "set VERIFY_ENABLED=true"
+        )
+    if not settings.blacklist_enabled:
+        return warn(
+            "protocol", f"{served}; BLACKLIST_ENABLED=false: any signer is served", "set BLACKLIST_ENABLED=true"
+        )
+    return ok("protocol", f"{served}; signatures and stake checked")

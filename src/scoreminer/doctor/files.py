@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoreminer.doctor.report import Check, fail, ok
+from scoreminer.doctor.report import Check, fail, ok, skip
 from scoreminer.errors import HotkeyError
 from scoreminer.settings import Settings
 
@@ -11,6 +11,8 @@ def check_hotkey(settings: Settings) -> Check:
     """The hotkey file exists, parses and its ss58Address matches its secretSeed."""
     from scoreminer.network.auth.hotkey import load_hotkey
 
+    if settings.spotcheck_mode:
+        return skip("hotkey", "SPOTCHECK_MODE: a spot check runs the image with no hotkey")
     try:
         keypair = load_hotkey(settings.hotkey_path)
     except HotkeyError as exc:

@@ -121,6 +121,27 @@ def check_disk() -> Check:
     return ok("disk", found)
 
 
+def check_docker() -> Check:
+    """The docker client and a reachable engine (to build the image the private track commits and spot-checks)."""
+    import subprocess
+
+    client = shutil.which("docker")
+    if client is None:
+        return fail("docker", "no docker command on PATH", "install Docker Engine (docs.docker.com/engine/install)")
+    try:
+        done = subprocess.run(
+            [client, "version", "--format", "{{.Server.Version}}"], capture_output=True, text=True, timeout=15
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return fail("docker", f"{client} did not answer ({type(exc).__name__})", "check the docker install")
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no engine"])[-1][:160]
+        return fail(
+            "docker", f"client {client}, engine not reachable: {reason}", "start dockerd (systemctl start docker)"
+        )
+    return ok("docker", f"engine {done.stdout.strip()} via {client}")
+
+
 def _scoreminer_answers(port: int) -> bool:
     try:
         response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1.0)

@@ -13,7 +13,8 @@ from scoreminer.settings import EnvFileLookup, Preset, Settings, find_env_file, 
 
 # The settings each check reads: a check is skipped (not run on a default) when one of them is invalid.
 DEPENDS_ON: dict[str, tuple[str, ...]] = {
-    "hotkey": ("wallet_path", "wallet_name", "hotkey_name"),
+    "hotkey": ("wallet_path", "wallet_name", "hotkey_name", "spotcheck_mode"),
+    "verification": ("verify_enabled", "blacklist_enabled", "spotcheck_mode", "protocol"),
     "models": ("models_dir", "player_model", "pitch_model"),
     "device": ("device",),
     "backend": ("device", "backend", "torch_threads"),
@@ -40,6 +41,7 @@ def run_doctor(
     cwd: Path | None = None,
     show_settings: bool = False,
     preset: Preset | None = None,
+    docker: bool = False,
 ) -> DoctorReport:
     """Run every check; a broken setting fails its own row and skips only the checks that read it."""
     cwd = (cwd or Path.cwd()).resolve()
@@ -59,6 +61,8 @@ def run_doctor(
         checks.append(fail("settings", str(exc), exc.fix or "correct the command line"))
         return _report(checks, lookup, None, show_settings)
     checks += settings_checks(settings, offline=offline)
+    if docker:
+        checks.append(host.check_docker())
     return _report(checks, lookup, settings, show_settings)
 
 
@@ -69,6 +73,7 @@ def settings_checks(
     checks = [config_checks.check_required(settings), config_checks.check_unknown_keys(settings)]
     runs: list[tuple[str, Callable[[], list[Check]]]] = [
         ("hotkey", lambda: [files.check_hotkey(settings)]),
+        ("verification", lambda: [config_checks.check_verification(settings)]),
         ("models", lambda: [files.check_models(settings)]),
         ("device", lambda: [host.check_device(settings)]),
         ("backend", lambda: [host.check_backend(settings)]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoreminer.contract import BALL, CLASS_NAMES, FrameAnswer, ObjectAnswer
+from scoreminer.contract.score_vision import BALL, CLASS_NAMES, FrameAnswer, ObjectAnswer
 from scoreminer.inference.types import FrameResult
 
 VALID_CLASSES = tuple(CLASS_NAMES)

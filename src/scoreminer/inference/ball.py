@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoreminer.contract import BALL
+from scoreminer.contract.score_vision import BALL
 from scoreminer.inference.types import Detections
 
 # ByteTrack numbers people from 1; there is one ball, and a stable id lets stride interpolation follow it.

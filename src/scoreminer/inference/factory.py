@@ -31,7 +31,7 @@ class Wiring:
     preprocess: str = "auto"  # as asked: `auto` is resolved for the device
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Wiring:
+    def from_settings(cls, settings: Settings, sightings: bool | None = None) -> Wiring:
         return cls(
             settings.player_model_path,
             settings.pitch_model_path,
@@ -43,7 +43,7 @@ class Wiring:
             settings.backend,
             settings.export_cache,
             settings.threads,
-            pipeline_config(settings),
+            pipeline_config(settings, sightings),
             settings.preprocess,
         )
 
@@ -64,7 +64,10 @@ class ModelStore:
         return self.models[key]
 
 
-def pipeline_config(settings: Settings) -> PipelineConfig:
+def pipeline_config(settings: Settings, sightings: bool | None = None) -> PipelineConfig:
+    """The pipeline's knobs from the settings; `sightings` (kept for action spotting) defaults to the protocol's."""
+    if sightings is None:
+        sightings = settings.protocol == "turbovision-private"
     return PipelineConfig(
         stride=settings.frame_stride,
         batch_size=settings.batch_size,
@@ -74,12 +77,17 @@ def pipeline_config(settings: Settings) -> PipelineConfig:
         line_fit_every=settings.line_fit_every,
         detection_confidence=settings.detection_confidence,
         ball_confidence=settings.ball_floor,
+        sightings=sightings,
     )
 
 
-def build_pipeline(settings: Settings, warm_shape: tuple[int, int] | None = (720, 1280)) -> Pipeline:
-    """YOLO detector + keypoint model + ByteTrack from MODELS_DIR (exported for BACKEND), warmed up before returning."""
-    return wire(Wiring.from_settings(settings), warm_shape=warm_shape)
+def build_pipeline(
+    settings: Settings, warm_shape: tuple[int, int] | None = (720, 1280), sightings: bool | None = None
+) -> Pipeline:
+    """YOLO detector + keypoint model + ByteTrack from MODELS_DIR (exported for BACKEND), warmed up before returning.
+
+    `sightings`: keep what action spotting reads (default: under PROTOCOL=turbovision-private)."""
+    return wire(Wiring.from_settings(settings, sightings), warm_shape=warm_shape)
 
 
 def wire(wiring: Wiring, store: ModelStore | None = None, warm_shape: tuple[int, int] | None = None) -> Pipeline:

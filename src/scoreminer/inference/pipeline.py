@@ -11,8 +11,9 @@ from typing import Literal
 
 import numpy as np
 
-from scoreminer.contract import FrameAnswer
+from scoreminer.contract.score_vision import FrameAnswer
 from scoreminer.errors import VideoError
+from scoreminer.inference.actions.sightings import SightingLog
 from scoreminer.inference.ball import ConfidenceFloors
 from scoreminer.inference.batch import FrameBatch
 from scoreminer.inference.models import Detector, KeypointModel, TrackerFactory
@@ -39,6 +40,7 @@ class PipelineConfig:
     ball_confidence: float = 0.0
     keypoint_mode: str = "registered"  # or "raw": the model's confident keypoints as they are
     line_fit_every: int = 0  # registered mode: refine every Nth processed frame's fit on the picture's lines
+    sightings: bool = False  # keep every person box with its shirt colour, and the ball (for action spotting)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class PipelineOutput:
     answers: list[FrameAnswer]
     timings: StageTimings
     decode: DecodeReport
+    sightings: SightingLog | None = None
 
 
 class Pipeline:
@@ -103,7 +106,7 @@ class Pipeline:
             report = source.report
         timings.total = time.perf_counter() - started
         timings.forward = self._forward_s() - forward
-        return PipelineOutput("pipelined", source.info, post.results, post.answers, timings, report)
+        return PipelineOutput("pipelined", source.info, post.results, post.answers, timings, report, post.sightings)
 
     def _run_reference(self, path: Path, progress: Progress | None = None) -> PipelineOutput:
         """What the stock miner does: per frame decode, pitch model, player model, track, append."""
@@ -119,7 +122,7 @@ class Pipeline:
                     break
                 with timed(timings, "inference"):
                     points, found = self.keypoints([frame]), self.detector([frame])
-                post.add([count], found, points)
+                post.add([count], found, points, [frame] if post.needs_frames else None)
                 count += 1
                 _report(progress, count)
         finally:
@@ -129,7 +132,7 @@ class Pipeline:
         timings.total = time.perf_counter() - started
         timings.forward = self._forward_s() - forward
         report = DecodeReport(count, info.frame_count, 0 < count < info.frame_count)
-        return PipelineOutput("reference", info, post.results, post.answers, timings, report)
+        return PipelineOutput("reference", info, post.results, post.answers, timings, report, post.sightings)
 
     def _forward_s(self) -> float:
         # models that time their forward pass (the ultralytics adapter) expose `forward_s`; fakes do not
@@ -142,7 +145,12 @@ class Pipeline:
         every = self.config.line_fit_every
         registrar = Registrar(info.width, info.height, confidence, every) if mode == "registered" else None
         floors = ConfidenceFloors(self.config.detection_confidence, self.config.ball_confidence)
-        return PostProcessor(tracker, info.width, info.height, confidence, timings, registrar, floors)
+        sightings = (
+            SightingLog(self.config.detection_confidence, self.config.ball_confidence)
+            if self.config.sightings
+            else None
+        )
+        return PostProcessor(tracker, info.width, info.height, confidence, timings, registrar, floors, sightings)
 
     def _batches(self, source: FrameSource) -> Iterator[tuple[list[int], list[np.ndarray]]]:
         """(frame numbers, frames) of every stride-th frame, batch by batch; skipped frames are dropped."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoreminer.contract import FrameAnswer
+from scoreminer.contract.score_vision import FrameAnswer
+from scoreminer.inference.actions.sightings import SightingLog
 from scoreminer.inference.answer import frame_answer
 from scoreminer.inference.ball import ConfidenceFloors, join
 from scoreminer.inference.interpolate import fill_between, fill_tail
@@ -26,8 +27,10 @@ class PostProcessor:
         timings: StageTimings,
         registrar: Registrar | None = None,
         floors: ConfidenceFloors | None = None,
+        sightings: SightingLog | None = None,
     ) -> None:
         self.tracker = tracker
+        self.sightings = sightings
         self.floors = floors or ConfidenceFloors()
         self.registrar = registrar
         self.size = (width, height)
@@ -39,8 +42,8 @@ class PostProcessor:
 
     @property
     def needs_frames(self) -> bool:
-        """Whether `add` wants the pictures too (line fitting reads the white lines)."""
-        return self.registrar is not None and self.registrar.line_fit_every > 0
+        """Whether `add` wants the pictures too (line fitting reads the white lines, sightings the shirts)."""
+        return self.sightings is not None or (self.registrar is not None and self.registrar.line_fit_every > 0)
 
     def add(
         self,
@@ -54,9 +57,13 @@ class PostProcessor:
             with timed(self.timings, "tracking"):
                 people, ball = self.floors.split(found)
                 current = FrameResult(number, join(self.tracker.update(people), ball), points)
+            picture = None if frames is None else frames[i]
             if self.registrar is not None:
                 with timed(self.timings, "registration"):
-                    self.registrar.observe(current, None if frames is None else frames[i])
+                    self.registrar.observe(current, picture)
+            if self.sightings is not None:
+                with timed(self.timings, "tracking"):
+                    self.sightings.observe(number, found, picture)
             self._emit([*(fill_between(self._last, current, self.min_confidence) if self._last else []), current])
             self._last = current
 

@@ -173,7 +173,9 @@ class Registrar:
             homography = final.get(result.frame_number)
             if homography is None:
                 homography = self._between(result.frame_number, anchors, final, last)
-            out.append(replace(result, keypoints=project(homography, *self.size)) if homography is not None else result)
+            if homography is not None:
+                result = replace(result, keypoints=project(homography, *self.size), homography=homography)
+            out.append(result)
         return out
 
     def _agrees(self, homography: np.ndarray, points: np.ndarray) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from scoreminer.contract import ChallengeAnswer
+from scoreminer.contract.score_vision import ChallengeAnswer
 from scoreminer.inference.pipeline import PipelineOutput
 from scoreminer.video.annotate import CLASS_NAMES
 

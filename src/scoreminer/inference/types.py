@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scoreminer.contract import KEYPOINT_COUNT
+from scoreminer.contract.score_vision import KEYPOINT_COUNT
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,12 @@ def empty_keypoints() -> np.ndarray:
 
 @dataclass(frozen=True)
 class FrameResult:
-    """Everything known about one frame; `processed` is False for frames filled by interpolation."""
+    """Everything known about one frame; `processed` is False for frames filled by interpolation.
+
+    `homography` maps the pitch template (cm) into the frame when registration trusted a fit for it."""
 
     frame_number: int
     detections: Detections
     keypoints: np.ndarray = field(default_factory=empty_keypoints)
     processed: bool = True
+    homography: np.ndarray | None = None

@@ -6,6 +6,7 @@ import functools
 import http.server
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from scoreminer.network.client import SigningClient
 
 @dataclass(frozen=True)
 class ChallengeReport:
-    """What came back: status, time, and a summary of the answer."""
+    """What came back: status, time, and a summary of the answer (boxes and keypoints, or actions)."""
 
     status: int
     seconds: float
@@ -29,6 +30,8 @@ class ChallengeReport:
     frames_with_4_keypoints: int
     error: str | None
     answer: dict | None
+    protocol: str = "score-vision"
+    actions: dict[str, int] | None = None  # turbovision-private: how many of each action was answered
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "answer"}
@@ -65,20 +68,40 @@ def miner_hotkey(base_url: str) -> str:
         ) from None
 
 
-def send_challenge(
-    base_url: str, video_url: str, keypair: Keypair, hotkey: str, challenge_id: str = "poke", timeout: float = 240.0
-) -> ChallengeReport:
-    """POST one signed challenge and summarise the reply."""
-    payload = {
+# Each protocol's route, challenge payload and how long its validators wait.
+ROUTES = {"score-vision": "/soccer/challenge", "turbovision-private": "/challenge"}
+WAITS = {"score-vision": 240.0, "turbovision-private": 30.0}
+
+
+def challenge_payload(protocol: str, video_url: str, challenge_id: str) -> dict:
+    """The body a validator of `protocol` sends for `video_url`."""
+    if protocol == "turbovision-private":
+        return {"challenge_id": challenge_id, "video_url": video_url, "image_url": None, "frames": None}
+    return {
         "challenge_id": challenge_id,
         "type": "gsr",
         "video_url": video_url,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
     }
+
+
+def send_challenge(
+    base_url: str,
+    video_url: str,
+    keypair: Keypair,
+    hotkey: str,
+    challenge_id: str = "poke",
+    timeout: float | None = None,
+    protocol: str = "score-vision",
+) -> ChallengeReport:
+    """POST one challenge signed as `protocol`'s validators sign, and summarise the reply.
+
+    `timeout` defaults to a little past the protocol's wait, so a late answer is seen as late, not lost."""
+    payload = challenge_payload(protocol, video_url, challenge_id)
     started = time.perf_counter()
     try:
-        with SigningClient(keypair, base_url, timeout=timeout) as client:
-            response = client.post("/soccer/challenge", payload, hotkey)
+        with SigningClient(keypair, base_url, timeout=timeout or WAITS[protocol] * 2, protocol=protocol) as client:
+            response = client.post(ROUTES[protocol], payload, hotkey)
     except httpx.ConnectError:
         raise _not_listening(base_url) from None
     except httpx.HTTPError as exc:
@@ -88,6 +111,7 @@ def send_challenge(
     seconds = time.perf_counter() - started
     body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
     frames = body.get("frames") or []
+    items = (body.get("prediction") or {}).get("items") if protocol == "turbovision-private" else None
     return ChallengeReport(
         status=response.status_code,
         seconds=round(seconds, 3),
@@ -96,6 +120,8 @@ def send_challenge(
         frames_with_4_keypoints=sum(sum(1 for x, y in f.get("keypoints", []) if x or y) >= 4 for f in frames),
         error=body.get("error"),
         answer=body if response.status_code == 200 else None,
+        protocol=protocol,
+        actions=None if items is None else dict(Counter(str(i.get("action")) for i in items)),
     )
 
 

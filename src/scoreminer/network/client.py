@@ -1,40 +1,43 @@
-"""The validator side of the protocol: sign a JSON payload and POST it to a miner."""
+"""The validator side of both protocols: sign a JSON payload and POST it to a miner."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 from substrateinterface import Keypair
 
-from scoreminer.network.auth.signing import signed_headers
+from scoreminer.network.auth import fiber
+from scoreminer.network.auth.schemes import SCHEMES, Scheme
 
 
 def signed_request_parts(
     keypair: Keypair, miner_hotkey: str, payload: dict[str, Any], *, compact: bool = False
 ) -> tuple[bytes, dict[str, str]]:
-    """Body and headers as fiber builds them: the signature covers `json.dumps(payload)`.
-
-    With `compact=True` the body is sent compact while the signature still covers the spaced
-    form, which is what a validator on httpx >= 0.28 does.
-    """
-    signed_body = json.dumps(payload).encode()
-    body = json.dumps(payload, separators=(",", ":")).encode() if compact else signed_body
-    return body, signed_headers(keypair, miner_hotkey, signed_body)
+    """Body and headers of a Score Vision (fiber) request; see `fiber.request_parts`."""
+    return fiber.request_parts(keypair, miner_hotkey, payload, compact=compact)
 
 
 class SigningClient:
-    """POST signed challenges to a miner over one keep-alive httpx client."""
+    """POST signed challenges to a miner over one keep-alive httpx client, signed as PROTOCOL's validators sign."""
 
     def __init__(
-        self, keypair: Keypair, base_url: str, *, timeout: float = 240.0, transport: httpx.BaseTransport | None = None
+        self,
+        keypair: Keypair,
+        base_url: str,
+        *,
+        timeout: float = 240.0,
+        transport: httpx.BaseTransport | None = None,
+        protocol: str = "score-vision",
     ) -> None:
         self.keypair = keypair
+        self.scheme: Scheme = SCHEMES[protocol]
         self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
 
-    def post(self, path: str, payload: dict[str, Any], miner_hotkey: str, *, compact: bool = False) -> httpx.Response:
-        body, headers = signed_request_parts(self.keypair, miner_hotkey, payload, compact=compact)
+    def post(self, path: str, payload: dict[str, Any], miner_hotkey: str, **variant: Any) -> httpx.Response:
+        """`variant`: the scheme's encoding options (`compact=True` for fiber, `spaced=True` / `prefix=""` for
+        Turbo Vision)."""
+        body, headers = self.scheme.request_parts(self.keypair, miner_hotkey, payload, **variant)
         return self._http.post(path, content=body, headers=headers)
 
     def get(self, path: str) -> httpx.Response:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from scoreminer.contract import BALL
+from scoreminer.contract.score_vision import BALL
 
 MIN_WIDTH, MIN_HEIGHT = 15, 40
 SCOREBOARD_BOTTOM = 150

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from scoreminer.contract import KEYPOINT_COUNT
+from scoreminer.contract.score_vision import KEYPOINT_COUNT
 from scoreminer.scoring import frame_terms, shots
 from scoreminer.scoring.homography import FrameFit, fit_frame
 from scoreminer.scoring.keypoint_filter import as_points, usable_indices

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from scoreminer.contract import PLAYER
+from scoreminer.contract.score_vision import PLAYER
 from scoreminer.scoring.keypoint_filter import as_points, nonzero_indices
 
 CUT_JUMP_PX, CUT_SHARE = 20.0, 0.5

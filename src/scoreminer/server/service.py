@@ -6,18 +6,23 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from substrateinterface import Keypair
 
-from scoreminer.contract import ChallengeAnswer, ChallengeRequest
+from scoreminer.contract import turbovision as tv
+from scoreminer.contract.score_vision import ChallengeAnswer, ChallengeRequest
 from scoreminer.errors import VideoError
-from scoreminer.inference.pipeline import Pipeline
+from scoreminer.inference.actions.spotter import ActionSpotter, answer_items
+from scoreminer.inference.pipeline import Pipeline, PipelineOutput
 from scoreminer.inference.summary import challenge_answer
 from scoreminer.network.auth.nonces import NonceStore
+from scoreminer.network.auth.schemes import SCHEMES, Scheme
+from scoreminer.network.auth.sr25519 import header
 from scoreminer.network.auth.verify import StakePolicy, authorize
 from scoreminer.network.chain.metagraph import Metagraph
 from scoreminer.server.download import Downloader
+from scoreminer.server.media import challenge_video
 from scoreminer.server.queue import ChallengeQueue
 
 log = logging.getLogger(__name__)
@@ -37,25 +42,75 @@ class ServiceStats:
 class MinerService:
     """Everything a request needs, built once at start-up (see server.startup)."""
 
-    keypair: Keypair
+    keypair: Keypair | None  # None only in a spot check, which signs nothing and needs no hotkey
     pipeline: Pipeline
     downloader: Downloader
     metagraph: Metagraph | None
     policy: StakePolicy
     device: str
     refresh_s: float = 600.0
-    nonces: NonceStore = field(default_factory=NonceStore)
+    protocol: str = "score-vision"
+    verify: bool = True  # VERIFY_ENABLED (off in Turbo Vision's spot checks): unsigned requests are answered
+    spotter: ActionSpotter | None = None  # turbovision-private: turns a run into actions
+    nonces: NonceStore | None = None  # the protocol's nonce format when None
     queue: ChallengeQueue = field(default_factory=ChallengeQueue)
     stats: ServiceStats = field(default_factory=ServiceStats)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __post_init__(self) -> None:
+        if self.nonces is None:
+            self.nonces = self.scheme.nonce_store()
+
     @property
-    def hotkey(self) -> str:
-        return self.keypair.ss58_address
+    def hotkey(self) -> str | None:
+        return self.keypair.ss58_address if self.keypair else None
+
+    @property
+    def scheme(self) -> Scheme:
+        """How this protocol's validators sign their requests."""
+        return SCHEMES[self.protocol]
 
     def authorize(self, headers: Mapping[str, str], body: bytes) -> str:
-        """The validator's hotkey, or AuthError (401) / StakeError (403)."""
-        return authorize(headers, body, self.hotkey, self.nonces, self.metagraph, self.policy)
+        """The validator's hotkey, or AuthError (401) / StakeError (403); with verification off, whoever it claims."""
+        if not self.verify or self.hotkey is None:
+            return header(headers, "validator-hotkey") or "unsigned"
+        assert self.nonces is not None
+        return authorize(headers, body, self.hotkey, self.nonces, self.metagraph, self.policy, self.scheme.verify)
+
+    def process_actions(self, request: tv.ChallengeRequest, validator: str) -> tv.ChallengeResponse:
+        """Turbo Vision: fetch the media, run the pipeline, spot the actions; runs off the event loop."""
+        if self.spotter is None:
+            raise RuntimeError("no action spotter: the service was not built for turbovision-private")
+        started = time.perf_counter()
+        ok = False
+        try:
+            with challenge_video(request, self.downloader) as media:
+                fetched = time.perf_counter()
+                output = self._run_pipeline(media.path, request.video_url or "the challenge's frames")
+                spotted = self.spotter.spot(output)
+            if media.frame_ids is not None:  # frame payloads: answer in the ids that were sent
+                spotted = [replace(a, frame=_sent_id(media.frame_ids, a.frame)) for a in spotted]
+            total = time.perf_counter() - started
+            answer = tv.ChallengeResponse(
+                challenge_id=request.challenge_id,
+                prediction=tv.SoccerActions(items=answer_items(spotted)),
+                processing_time=round(total, 3),
+            )
+            ok = True
+            log.info(
+                "challenge %s from %s: %d frames, %d actions (%s), media %.2f s, pipeline %.2f s, total %.2f s",
+                request.challenge_id,
+                validator,
+                len(output.answers),
+                len(spotted),
+                ", ".join(sorted({a.action for a in spotted})) or "none",
+                fetched - started,
+                output.timings.total,
+                total,
+            )
+            return answer
+        finally:
+            self._record(ok, time.perf_counter() - started)
 
     def process(self, request: ChallengeRequest, validator: str) -> ChallengeAnswer:
         """Download the video and answer every frame; runs off the event loop."""
@@ -99,7 +154,7 @@ class MinerService:
         finally:
             self._record(ok, time.perf_counter() - started)
 
-    def _run_pipeline(self, path, url: str):
+    def _run_pipeline(self, path, url: str) -> PipelineOutput:
         try:
             return self.pipeline.run(path)
         except VideoError as exc:  # name the URL the validator sent, not our temp file
@@ -113,7 +168,9 @@ class MinerService:
         return {
             "service": "scoreminer",
             "status": "degraded" if stale else "ok",
+            "protocol": self.protocol,
             "hotkey": self.hotkey,
+            "verifies_signatures": self.verify,
             "models_loaded": True,
             "device": self.device,
             "backend": self.pipeline.backend,
@@ -145,3 +202,8 @@ class MinerService:
                 self.stats.last_duration_s = round(duration, 3)
             else:
                 self.stats.failed += 1
+
+
+def _sent_id(frame_ids: list[int], frame: int) -> int:
+    """The `frame_id` sent for the frame at this position of the written video (clamped to the last)."""
+    return frame_ids[min(max(frame, 0), len(frame_ids) - 1)]

@@ -33,7 +33,8 @@ def settings_block(settings: Settings, hotkey: str | None = None) -> str:
         f"models {settings.player_model_path}, {settings.pitch_model_path}",
         f"stride {settings.frame_stride}, batch {settings.batch_size}, sizes player {settings.player_img_size} / "
         f"pitch {settings.pitch_img_size}, prefetch {settings.prefetch_frames}, keypoints {settings.keypoint_mode}",
-        f"listen {settings.host}:{settings.port}; min stake {settings.min_stake_threshold:g}; "
+        f"protocol {settings.protocol}; listen {settings.host}:{settings.port}; "
+        f"min stake {settings.min_stake_threshold:g}; "
         f"allow-listed validators {len(settings.allowed_validator_hotkeys)}; "
         f"challenges queued while they can finish within {settings.challenge_deadline_s:g} s",
     ]
@@ -59,9 +60,14 @@ def start_miner(
             "cannot start: " + "; ".join(f"{c.name}: {c.found}" for c in failed),
             "; ".join(f"{c.name}: {c.fix}" for c in failed),
         )
-    keypair = load_hotkey(settings.hotkey_path)
-    log.info(settings_block(settings, keypair.ss58_address))
-    metagraph = start_metagraph(settings)
+    keypair = None if settings.spotcheck_mode else load_hotkey(settings.hotkey_path)
+    log.info(settings_block(settings, keypair.ss58_address if keypair else None))
+    if not settings.verifies:
+        log.warning(
+            "signatures are not checked (%s): any request is answered",
+            "SPOTCHECK_MODE" if settings.spotcheck_mode else "VERIFY_ENABLED=false",
+        )
+    metagraph = start_metagraph(settings) if settings.checks_stake else None
     if build_pipeline is None:
         from scoreminer.inference.factory import build_pipeline as default_builder
 
@@ -73,7 +79,14 @@ def start_miner(
         raise StartupError(f"cannot start: {exc.problem}", exc.fix) from None
     log.info("models ready")
     downloader = Downloader(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir)
-    policy = StakePolicy(settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys))
+    policy = StakePolicy(
+        settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys), settings.checks_stake
+    )
+    spotter = None
+    if settings.protocol == "turbovision-private":
+        from scoreminer.inference.actions.spotter import make_spotter
+
+        spotter = make_spotter(settings.action_spotter, settings.action_floors)
     return MinerService(
         keypair=keypair,
         pipeline=pipeline,
@@ -82,6 +95,9 @@ def start_miner(
         policy=policy,
         device=pipeline.device,
         refresh_s=settings.metagraph_refresh_s,
+        protocol=settings.protocol,
+        verify=settings.verifies,
+        spotter=spotter,
         queue=ChallengeQueue(settings.challenge_deadline_s),
     )
 

@@ -76,6 +76,8 @@ def load_settings(
         defaults = {name: Settings.model_fields[name].default for name in invalid}
         settings = Settings(_env_file=lookup.path, **{**given, **defaults})
     _anchor_paths(settings, sources, lookup, cwd or Path.cwd())
+    for name in settings.protocol_defaults():
+        sources.setdefault(name, f"default for {settings.protocol}")
     settings._sources = sources
     settings._lookup = lookup
     settings._invalid = invalid

@@ -19,6 +19,11 @@ NETWORK_ADDRESSES = {
     "local": "ws://127.0.0.1:9944",
 }
 
+# Per action, the least confidence the rule spotter's answer must have. Chosen on training renders so that
+# each action answered keeps a precision above 0.5 on held-out renders (docs/actions.md): the validator
+# subtracts the weight of every unmatched prediction. Actions not listed are never answered.
+ACTION_FLOORS: dict[str, float] = {}
+
 
 def _f(default: Any, meaning: str, allowed: str, **kw: Any) -> Any:
     """A field with the text used by README, .env.example and error messages."""
@@ -32,6 +37,12 @@ class Settings(BaseSettings):
         case_sensitive=False, env_ignore_empty=True, extra="ignore", validate_default=True
     )
 
+    protocol: Literal["score-vision", "turbovision-private"] = _f(
+        "score-vision",
+        "The validator protocol served: Score Vision's POST /soccer/challenge (boxes and keypoints per frame) or "
+        "Turbo Vision's private-track POST /challenge (the football actions in a clip).",
+        "score-vision, turbovision-private",
+    )
     netuid: int | None = _f(None, "Subnet uid (44 on finney, 261 on testnet).", "0 to 65535", ge=0, le=65535)
     subtensor_network: Literal["finney", "test", "local"] = _f(
         "finney", "Named chain endpoint, used when SUBTENSOR_ADDRESS is empty.", "finney, test, local"
@@ -48,6 +59,23 @@ class Settings(BaseSettings):
         [],
         "Hotkeys served without the metagraph lookup (testnet/local); signatures still checked.",
         "comma-separated ss58 addresses",
+    )
+    verify_enabled: bool = _f(
+        True,
+        "Check each challenge's signature; false answers unsigned requests (what Turbo Vision's spot checks send "
+        "to a committed image; never on a public port otherwise).",
+        "true or false",
+    )
+    blacklist_enabled: bool = _f(
+        True,
+        "Refuse validators without MIN_STAKE_THRESHOLD (or off the allow-list); false serves any signer.",
+        "true or false",
+    )
+    spotcheck_mode: bool = _f(
+        False,
+        "Turbo Vision's spot check runs the committed image with this set: serve with no hotkey and no metagraph, "
+        "answering unsigned challenges.",
+        "true or false",
     )
     device: str = _f("auto", "Torch device for the models.", "auto, cpu, cuda, cuda:N, mps")
     half: bool = _f(False, "Half precision (CUDA only).", "true or false")
@@ -119,7 +147,8 @@ class Settings(BaseSettings):
     )
     challenge_deadline_s: float = _f(
         240.0,
-        "Longest a validator waits for an answer; challenges that would finish later are refused (503).",
+        "Longest a validator waits for an answer (30 under turbovision-private); challenges that would finish later "
+        "are refused (503).",
         "10 to 3600 seconds",
         ge=10,
         le=3600,
@@ -132,8 +161,19 @@ class Settings(BaseSettings):
         le=120,
     )
     metagraph_refresh_s: float = _f(600.0, "Seconds between metagraph refreshes.", "10 to 86400", ge=10, le=86400)
+    action_spotter: Literal["rules"] = _f(
+        "rules",
+        "How actions are spotted (turbovision-private): rules over tracks, teams and pitch positions.",
+        "rules",
+    )
+    action_floors: Annotated[dict[str, float], NoDecode] = _f(
+        dict(ACTION_FLOORS),
+        "Least confidence per action answered; the ones given replace these measured defaults (docs/actions.md), "
+        "`off` never answers an action, and an action not listed is never answered.",
+        "comma-separated ACTION=0..1 or ACTION=off",
+    )
     host: str = _f("0.0.0.0", "Address the miner listens on.", "an IP address or host name")
-    port: int = _f(7999, "Port the miner listens on.", "1 to 65535", ge=1, le=65535)
+    port: int = _f(7999, "Port the miner listens on (8000 under turbovision-private).", "1 to 65535", ge=1, le=65535)
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
     _lookup: EnvFileLookup | None = PrivateAttr(default=None)
@@ -172,11 +212,47 @@ class Settings(BaseSettings):
             _check_ss58(hotkey)
         return value
 
+    @field_validator("action_floors", mode="before")
+    @classmethod
+    def _parse_floors(cls, value: Any) -> Any:
+        from scoreminer.contract.turbovision import ACTIONS
+
+        pairs = {**ACTION_FLOORS, **(_floor_pairs(value) if isinstance(value, str) else dict(value or {}))}
+        unknown = [name for name in pairs if name not in ACTIONS]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)} is no scored action ({', '.join(ACTIONS)})")
+        return {name: 2.0 if str(floor).strip().lower() == "off" else floor for name, floor in pairs.items()}
+
+    @field_validator("action_floors")
+    @classmethod
+    def _check_floors(cls, value: dict[str, float]) -> dict[str, float]:
+        outside = [f"{name}={floor:g}" for name, floor in value.items() if not (0 <= floor <= 1 or floor == 2.0)]
+        if outside:
+            raise ValueError(f"{', '.join(outside)} is outside 0 to 1")
+        return value
+
     @model_validator(mode="after")
-    def _default_sizes(self) -> Settings:
+    def _derived_defaults(self) -> Settings:
         self.player_img_size = self.player_img_size or self.img_size
         self.pitch_img_size = self.pitch_img_size or self.img_size
+        for name, value in self.protocol_defaults().items():
+            if name not in self.model_fields_set:
+                setattr(self, name, value)
         return self
+
+    @property
+    def verifies(self) -> bool:
+        """Whether challenges must be signed: VERIFY_ENABLED, and never in a spot check (it sends none)."""
+        return self.verify_enabled and not self.spotcheck_mode
+
+    @property
+    def checks_stake(self) -> bool:
+        """Whether a signer needs stake (or the allow-list): BLACKLIST_ENABLED, only when signatures are checked."""
+        return self.verifies and self.blacklist_enabled
+
+    def protocol_defaults(self) -> dict[str, Any]:
+        """Defaults that differ by PROTOCOL: Turbo Vision's miners listen on 8000 and its validator waits 30 s."""
+        return {"port": 8000, "challenge_deadline_s": 30.0} if self.protocol == "turbovision-private" else {}
 
     # -- derived values -------------------------------------------------------------------
 
@@ -258,9 +334,21 @@ def _check_ss58(address: str) -> None:
         raise ValueError(f"{address!r} is not an ss58 address") from None
 
 
+def _floor_pairs(text: str) -> dict[str, str]:
+    pairs = {}
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        name, sep, floor = item.partition("=")
+        if not sep:
+            raise ValueError(f"{item!r} is not ACTION=FLOOR")
+        pairs[name.strip().lower()] = floor.strip()
+    return pairs
+
+
 def _show(value: Any) -> str:
     if isinstance(value, SecretStr):
         return "****" if value.get_secret_value() else ""
     if isinstance(value, list):
         return ",".join(map(str, value))
+    if isinstance(value, dict):
+        return ",".join(f"{k}={'off' if v > 1 else v}" for k, v in value.items())
     return "" if value is None else str(value)

@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from scoreminer.contract import CLASS_NAMES
+from scoreminer.contract.score_vision import CLASS_NAMES
 from scoreminer.errors import VideoError
 from scoreminer.inference.types import FrameResult
 from scoreminer.video.info import open_capture

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from scoreminer.contract import KEYPOINT_COUNT
+from scoreminer.contract.score_vision import KEYPOINT_COUNT
 from scoreminer.inference.types import empty_keypoints
 from scoreminer.inference.yolo.loader import RunOptions, forward_seconds, load_yolo, predict, warm_up
 from scoreminer.inference.yolo.shared import can_share, run_shared

@@ -13,7 +13,7 @@ import ultralytics
 import yaml
 from ultralytics import YOLO
 
-from scoreminer.contract import CLASS_NAMES
+from scoreminer.contract.score_vision import CLASS_NAMES
 
 CONFIGS = Path(ultralytics.__file__).parent / "cfg" / "models" / "v8"
 SCALES = {

@@ -1,4 +1,4 @@
-"""The validator ↔ miner contract every layer shares: the request, the answer, 32 keypoints, the class table."""
+"""Score Vision's contract, shared by every layer: the request, the answer, 32 keypoints, the class table."""
 
 from __future__ import annotations
 

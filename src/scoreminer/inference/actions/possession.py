@@ -1,0 +1,135 @@
+"""Who has the ball, sample by sample: the nearest outfield player or goalkeeper within reach, as spells.
+
+A spell is one player keeping the ball over consecutive processed frames: the same team, and a position that
+moves no faster than a sprinting player between two samples. A touch seen on one sample only is a ball passing
+by, not possession. The ball unseen for a sample or two (behind a player) does not end a spell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from scoreminer.contract.score_vision import GOALKEEPER, PLAYER
+from scoreminer.inference.actions.pitch import LENGTH_M, Snapshot
+
+REACH_M = 2.2  # the ball within this of a player's feet is theirs (a dribbler pushes it a metre or so ahead)
+CARRIED_M_S = 8.0  # a ball under control moves no faster than its player runs; a pass flies past faster
+SPRINT_M_S = 9.0  # a player moves no faster between two samples
+SLACK_M = 2.0  # plus this for the fit's error
+# A spell ends after three samples with the ball unseen, or two with it seen away from everyone.
+UNSEEN_COST, FREE_COST, AWAY_LIMIT = 1.0, 1.5, 3.0
+
+
+@dataclass(frozen=True)
+class Touch:
+    """One sample where a player has the ball."""
+
+    frame: int
+    team: int
+    player: np.ndarray  # feet, metres
+    ball: np.ndarray
+    keeper: bool
+
+
+@dataclass
+class Spell:
+    """One player on the ball over consecutive samples."""
+
+    touches: list[Touch] = field(default_factory=list)
+
+    @property
+    def first(self) -> Touch:
+        return self.touches[0]
+
+    @property
+    def last(self) -> Touch:
+        return self.touches[-1]
+
+    @property
+    def team(self) -> int:
+        """The team most touches say (-1 when none knows)."""
+        known = [t.team for t in self.touches if t.team >= 0]
+        return int(np.bincount(known).argmax()) if known else -1
+
+    @property
+    def team_share(self) -> float:
+        """How sure the team is: the share of touches that name it."""
+        team = self.team
+        return sum(t.team == team for t in self.touches) / len(self.touches) if team >= 0 else 0.0
+
+    @property
+    def keeper(self) -> bool:
+        return sum(t.keeper for t in self.touches) * 2 > len(self.touches)
+
+
+def keeper_teams(snaps: list[Snapshot], attack: dict[int, float]) -> tuple[int, int]:
+    """The team of the keeper at the left goal and at the right one (-1, -1 when directions are unknown)."""
+    left = next((team for team, sign in attack.items() if sign > 0), -1)  # attacks right, so defends the left goal
+    right = next((team for team, sign in attack.items() if sign < 0), -1)
+    return left, right
+
+
+def ball_speeds(snaps: list[Snapshot], fps: float) -> list[float]:
+    """Per sample, the slower of the ball's speeds from the previous and to the next sample it is seen on (m/s):
+    slow on either side means a player may have it (a reception, a release); fast on both, it flies past."""
+    seen = [i for i, s in enumerate(snaps) if s.ball is not None]
+    speeds = [np.inf] * len(snaps)
+    for k, i in enumerate(seen):
+        legs = []
+        for j in (seen[k - 1] if k else None, seen[k + 1] if k + 1 < len(seen) else None):
+            if j is not None:
+                frames = abs(snaps[j].frame - snaps[i].frame)
+                legs.append(float(np.linalg.norm(snaps[j].ball - snaps[i].ball)) / max(frames, 1) * fps)
+        speeds[i] = min(legs) if legs else 0.0
+    return speeds
+
+
+def owner(snap: Snapshot, keepers: tuple[int, int], speed: float = 0.0) -> Touch | None:
+    """The touch at this sample: the nearest outfield player or keeper within reach of a ball slow enough to be
+    under control, if any."""
+    if snap.ball is None or not len(snap.players) or speed > CARRIED_M_S:
+        return None
+    can = (snap.classes == PLAYER) | (snap.classes == GOALKEEPER)
+    distance = np.where(can, np.linalg.norm(snap.players - snap.ball, axis=1), np.inf)
+    nearest = int(np.argmin(distance))
+    if distance[nearest] > REACH_M:
+        return None
+    keeper = bool(snap.classes[nearest] == GOALKEEPER)
+    team = int(snap.teams[nearest])
+    if keeper:
+        team = keepers[0] if snap.players[nearest][0] < LENGTH_M / 2 else keepers[1]
+    return Touch(snap.frame, team, snap.players[nearest], snap.ball, keeper)
+
+
+def spells(snaps: list[Snapshot], keepers: tuple[int, int], fps: float, min_touches: int = 2) -> list[Spell]:
+    """Possession spells in frame order (spells of fewer than `min_touches` samples are dropped)."""
+    out: list[Spell] = []
+    current: Spell | None = None
+    away = 0.0
+    for snap, speed in zip(snaps, ball_speeds(snaps, fps), strict=True):
+        touch = owner(snap, keepers, speed)
+        if touch is None:
+            away += UNSEEN_COST if snap.ball is None else FREE_COST
+            if current is not None and away >= AWAY_LIMIT:
+                out.append(current)
+                current = None
+            continue
+        away = 0.0
+        if current is not None and _same_player(current.last, touch, fps):
+            current.touches.append(touch)
+            continue
+        if current is not None:
+            out.append(current)
+        current = Spell([touch])
+    if current is not None:
+        out.append(current)
+    return [s for s in out if len(s.touches) >= min_touches]
+
+
+def _same_player(a: Touch, b: Touch, fps: float) -> bool:
+    if a.team >= 0 and b.team >= 0 and a.team != b.team:
+        return False
+    reach = SLACK_M + SPRINT_M_S * (b.frame - a.frame) / fps
+    return bool(np.linalg.norm(a.player - b.player) <= reach)

@@ -1,0 +1,96 @@
+"""A Turbo Vision challenge's media as one local video: the video itself, or its frames (or image) written as one.
+
+The pipeline reads videos; a payload of frames (base64 images or URLs) or a single image is decoded and
+written to a temporary MP4 at the validator's 25 fps, and the answer's frames are mapped back to the
+`frame_id`s that were sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from scoreminer.contract.turbovision import FRAME_RATE, ChallengeFrame, ChallengeRequest
+from scoreminer.errors import DownloadError, VideoError
+from scoreminer.server.download import TEMP_PREFIX, Downloader
+
+
+@dataclass(frozen=True)
+class ChallengeVideo:
+    """A local video and, for frame payloads, the `frame_id` of each of its frames (None: the video's own)."""
+
+    path: Path
+    frame_ids: list[int] | None
+
+
+@contextmanager
+def challenge_video(request: ChallengeRequest, downloader: Downloader) -> Iterator[ChallengeVideo]:
+    """The challenge's pixels as a temporary video, removed when the block exits."""
+    if request.video_url:
+        with downloader.fetch(request.video_url) as path:
+            yield ChallengeVideo(path, None)
+        return
+    if request.frames:
+        ordered = sorted(request.frames, key=lambda f: f.frame_id)
+        pictures = [_frame_picture(frame, downloader) for frame in ordered]
+        ids = [frame.frame_id for frame in ordered]
+    else:
+        assert request.image_url is not None  # the request model admits no other case
+        pictures, ids = [_decode(_fetch_bytes(request.image_url, downloader), "image_url")], [0]
+    with _written(pictures, downloader.directory) as path:
+        yield ChallengeVideo(path, ids)
+
+
+def _frame_picture(frame: ChallengeFrame, downloader: Downloader) -> np.ndarray:
+    if frame.data:
+        try:
+            raw = base64.b64decode(frame.data, validate=False)
+        except (binascii.Error, ValueError):
+            raise VideoError(f"frame {frame.frame_id}: data is not base64") from None
+        return _decode(raw, f"frame {frame.frame_id}")
+    assert frame.url is not None
+    return _decode(_fetch_bytes(frame.url, downloader), f"frame {frame.frame_id}")
+
+
+def _fetch_bytes(url: str, downloader: Downloader) -> bytes:
+    with downloader.fetch(url) as path:
+        return path.read_bytes()
+
+
+def _decode(raw: bytes, what: str) -> np.ndarray:
+    picture = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR) if raw else None
+    if picture is None:
+        raise VideoError(f"{what} is not a decodable image", "send PNG or JPEG bytes")
+    return picture
+
+
+@contextmanager
+def _written(pictures: list[np.ndarray], directory: Path | None) -> Iterator[Path]:
+    height, width = pictures[0].shape[:2]
+    if directory:
+        directory.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(prefix=TEMP_PREFIX, suffix=".mp4", dir=directory, delete=False)
+    handle.close()
+    path = Path(handle.name)
+    try:
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), FRAME_RATE, (width, height))
+        if not writer.isOpened():
+            raise DownloadError("cannot write the challenge's frames as a video", http_status=500)
+        try:
+            for picture in pictures:
+                # Frames of another size than the first are scaled to it: one video, one geometry.
+                same = picture if picture.shape[:2] == (height, width) else cv2.resize(picture, (width, height))
+                writer.write(same)
+        finally:
+            writer.release()
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

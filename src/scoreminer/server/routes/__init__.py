@@ -1,0 +1,1 @@
+"""The challenge route of each protocol; `server.app` mounts the one PROTOCOL names."""

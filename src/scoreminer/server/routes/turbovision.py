@@ -1,0 +1,25 @@
+"""Turbo Vision private track: `POST /challenge`, signed by the central validator, answered with actions."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from scoreminer.contract.turbovision import ChallengeRequest
+from scoreminer.server.http import answer, signed_openapi, signed_payload
+from scoreminer.server.service import MinerService
+
+HEADERS = ("Validator-Hotkey", "Miner-Hotkey", "Nonce", "Signature")  # each may come with an `X-` prefix
+# A frames payload may carry base64 images: room for a clip's worth, still bounded before the signature check.
+MAX_BODY_BYTES = 64 << 20
+INVALID = 422  # FastAPI's status for a body that does not fit the model, as the validator's own miner answers
+
+
+def add_routes(app: FastAPI, service: MinerService) -> None:
+    @app.post("/challenge", openapi_extra=signed_openapi(ChallengeRequest.model_json_schema(), HEADERS))
+    async def challenge(request: Request) -> JSONResponse:
+        signed = await signed_payload(request, service, ChallengeRequest, MAX_BODY_BYTES, INVALID)
+        if isinstance(signed, JSONResponse):
+            return signed
+        payload, validator = signed
+        return await answer(service, payload.challenge_id, lambda: service.process_actions(payload, validator))
