@@ -8,8 +8,8 @@ from statistics import mean
 import numpy as np
 import pytest
 
-from action_truth import perfect_output
 from scoreminer.contract.score_vision import PLAYER, REFEREE
+from scoreminer.demo.perfect import perfect_output
 from scoreminer.demo.play import PlayedMatch
 from scoreminer.inference.actions.pitch import Snapshot
 from scoreminer.inference.actions.rules import SpottedAction, find_crossings
@@ -63,11 +63,21 @@ def test_the_team_standing_deeper_defends_the_left_goal():
 
 
 def snap(frame: int, ball: tuple[float, float] | None) -> Snapshot:
-    return Snapshot(frame, np.zeros((0, 2)), np.zeros(0, int), np.zeros(0, int), None if ball is None else np.array(ball), 0.5)
+    return Snapshot(
+        frame, np.zeros((0, 2)), np.zeros(0, int), np.zeros(0, int), None if ball is None else np.array(ball), 0.5
+    )
 
 
 def test_a_crossing_is_counted_once_until_the_ball_is_well_back_in():
-    path = [(0, (60, 60)), (5, (60, 67)), (10, (60, 71.5)), (15, (60, 72)), (20, (60, 70)), (25, (60, 66)), (30, (60, 71))]
+    path = [
+        (0, (60, 60)),
+        (5, (60, 67)),
+        (10, (60, 71.5)),
+        (15, (60, 72)),
+        (20, (60, 70)),
+        (25, (60, 66)),
+        (30, (60, 71)),
+    ]
     crossings = find_crossings([snap(f, b) for f, b in path], 25.0)
     assert len(crossings) == 2  # out at 10, back in (66 m, 4 m inside) at 25, out again at 30
     first = crossings[0]

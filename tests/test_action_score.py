@@ -88,7 +88,9 @@ def test_score_command_reads_an_answer_and_a_truth_file(tmp_path):
         )
     )
     truth = tmp_path / "truth.json"
-    truth.write_text(json.dumps({"frames": [], "actions": [{"frame": 10, "action": "pass"}, {"frame": 40, "action": "shot"}]}))
+    truth.write_text(
+        json.dumps({"frames": [], "actions": [{"frame": 10, "action": "pass"}, {"frame": 40, "action": "shot"}]})
+    )
     assert [a.action for a in load_actions(truth)] == ["pass", "shot"]
     result = CliRunner().invoke(app, ["score", str(answer), "--actions", str(truth), "--json"])
     assert result.exit_code == 0, result.output

@@ -75,6 +75,11 @@ def test_demo_run_leaves_the_answer_the_annotated_video_and_an_accuracy_line(tmp
     assert result.exit_code == 0, result.output
     printed = " ".join(result.output.split())  # rich wraps at the test terminal's width
     assert "accuracy against the ground truth: box F1@0.5" in printed and "frames answered 100%" in printed
+    assert "actions: validator score" in printed  # the private track's score of the spotted actions
+    actions = json.loads((out / "actions.json").read_text())
+    assert actions["prediction"]["type"] == "soccer_action" and "actions" in json.loads(
+        (out / "truth.json").read_text()
+    )
     answer = json.loads((out / "answer.json").read_text())
     assert [f["frame_number"] for f in answer["frames"]] == list(range(12))
     assert any(o["class_id"] == 2 for f in answer["frames"] for o in f["objects"])
@@ -131,3 +136,40 @@ def test_serve_demo_takes_set_after_the_command_and_prints_a_challenge_line_that
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert report["status"] == 200 and report["frames"] == 8
+
+
+@pytest.mark.slow
+def test_serve_demo_under_turbovision_prints_a_challenge_line_that_gets_actions(tmp_path, free_port):
+    from scoreminer.demo.play import PlayedMatch
+    from scoreminer.demo.render import write_truth
+
+    # A short played clip where `serve --demo` looks for its 30 s one (rendering that takes a minute).
+    match = PlayedMatch(311, 4.0)
+    clip = tmp_path / "demo" / "played-750.mp4"
+    write_truth(clip.with_suffix(".truth.json"), render_clip(clip, seed=311, frames=100, match=match), actions=[])
+    environment = {**script_env(), "PROTOCOL": "turbovision-private", "FRAME_STRIDE": "5"}
+    with open(tmp_path / "serve.log", "w") as log:
+        miner = subprocess.Popen(
+            [SCRIPT, "serve", "--demo", "--set", f"PORT={free_port}"],
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
+    try:
+        url = f"http://127.0.0.1:{free_port}"
+        wait_for_health(url, miner, tmp_path / "serve.log", timeout=240)
+        assert httpx.get(f"{url}/health").json()["protocol"] == "turbovision-private"
+        line = next(x for x in (tmp_path / "serve.log").read_text().splitlines() if "scoreminer challenge" in x)
+        command = shlex.split(line.split("`")[1])
+        assert command[-2:] == ["--protocol", "turbovision-private"]
+        done = subprocess.run(
+            [SCRIPT, *command[1:], "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=240, env=environment
+        )
+    finally:
+        miner.terminate()
+        miner.wait(timeout=20)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["status"] == 200 and report["protocol"] == "turbovision-private"
+    assert isinstance(report["actions"], dict)

@@ -61,7 +61,18 @@ def test_the_context_builds_a_wheel_with_the_entry_point(miner_home, tmp_path):
     out = tmp_path / "ctx"
     assert CliRunner().invoke(app, ["--env-file", str(miner_home["env"]), "docker", "--out", str(out)]).exit_code == 0
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "w"), str(out)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "w"),
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -80,5 +91,8 @@ def test_an_occupied_folder_is_refused_and_a_previous_context_replaced(miner_hom
     assert refused.exit_code == 1 and "is not empty" in refused.output
     again = tmp_path / "again"
     for _ in range(2):
-        assert CliRunner().invoke(app, ["--env-file", str(miner_home["env"]), "docker", "--out", str(again)]).exit_code == 0
+        assert (
+            CliRunner().invoke(app, ["--env-file", str(miner_home["env"]), "docker", "--out", str(again)]).exit_code
+            == 0
+        )
     assert Path(again / "Dockerfile").is_file()

@@ -94,3 +94,26 @@ def test_score_command_on_a_non_answer_is_one_red_line(tmp_path):
     (tmp_path / "x.json").write_text('{"hello": 1}')
     result = runner.invoke(app, ["score", str(tmp_path / "x.json"), "--video", str(clip.path)])
     assert result.exit_code == 1 and "not an answer file" in result.output and "Traceback" not in result.output
+
+
+def test_process_video_spots_actions_writes_the_turbovision_answer_and_scores_it(tmp_path, tiny_models):
+    from scoreminer.contract import turbovision as tv
+
+    clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=15, width=320, height=192)
+    truth = tmp_path / "truth.json"
+    truth.write_text(json.dumps({"actions": [{"frame": 5, "action": "pass"}]}))
+    env = write_env(
+        tmp_path / ".env",
+        {"MODELS_DIR": tiny_models, "DEVICE": "cpu", "IMG_SIZE": 160, "PROTOCOL": "turbovision-private"},
+    )
+    out = tmp_path / "answer.json"
+    args = ["--env-file", str(env), "process-video", str(clip.path), "--out", str(out), "--truth", str(truth), "--json"]
+    result = runner.invoke(app, [*args, "--no-score"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert isinstance(summary["actions"], list) and summary["frames"] == 15
+    assert summary["action_score"]["truth_weight"] == 1.0 and 0 <= summary["action_score"]["score"] <= 1
+    answer = tv.ChallengeResponse.model_validate_json(out.read_text())
+    assert answer.challenge_id == "clip" and answer.prediction.type == "soccer_action"
+    plain = runner.invoke(app, [*args[:-1], "--no-score", "--no-actions"])
+    assert plain.exit_code == 0 and "actions spotted" in plain.output  # --truth asks for them anyway

@@ -87,7 +87,9 @@ def test_each_bad_signature_is_401_and_a_poor_validator_403(miner, validators, c
     )
     assert httpx.post(url, content=body, headers=stale).status_code == 401
     other_miner = turbovision.signed_headers(validators["rich"], new_keypair().ss58_address, body)
-    assert httpx.post(url, content=body, headers=other_miner).json()["error"] == "miner-hotkey is not this miner's hotkey"
+    assert (
+        httpx.post(url, content=body, headers=other_miner).json()["error"] == "miner-hotkey is not this miner's hotkey"
+    )
     poor = post(miner, validators["poor"], challenge(clip_url, "4"))
     assert poor.status_code == 403 and "below the minimum" in poor.json()["error"]
 
@@ -107,7 +109,9 @@ def test_frames_and_a_single_image_are_answered_too(miner, validators, clip):
     response = post(miner, validators["rich"], challenge(None, "frames", frames=frames))
     assert response.status_code == 200, response.text
     assert all(item["frame"] in range(100, 112, 2) for item in response.json()["prediction"]["items"])
-    broken = post(miner, validators["rich"], challenge(None, "bad", frames=[{"frame_id": 0, "data": "bm90IGFuIGltYWdl"}]))
+    broken = post(
+        miner, validators["rich"], challenge(None, "bad", frames=[{"frame_id": 0, "data": "bm90IGFuIGltYWdl"}])
+    )
     assert broken.status_code == 400 and "not a decodable image" in broken.json()["error"]
     cv2.imwrite(str(clip.path.with_suffix(".png")), picture)
     with serve_file(clip.path.with_suffix(".png")) as image_url:
@@ -122,9 +126,7 @@ def test_health_names_the_protocol_and_the_challenge_command_signs_it(miner, val
     assert report.status == 200 and report.actions is not None and report.protocol == "turbovision-private"
 
 
-def test_a_spot_check_runs_the_image_without_a_wallet_and_answers_unsigned_requests(
-    tmp_path, tiny_models, clip_url
-):
+def test_a_spot_check_runs_the_image_without_a_wallet_and_answers_unsigned_requests(tmp_path, tiny_models, clip_url):
     no_wallet = {"env": {"WALLET_PATH": str(tmp_path / "nowhere")}}
     env = miner_env(
         tmp_path,

@@ -109,11 +109,12 @@ def print_benchmark(console: Console, result: BenchmarkResult) -> None:
         console.print(plain_bench_table(result), highlight=False, markup=False, soft_wrap=True, crop=False)
     best = result.best()
     if best is None:
-        kept = "an action score" if result.protocol == "turbovision-private" else "box agreement and keypoint estimate"
-        console.print(
-            f"[bold red]no configuration fits {result.budget_s:g} s for 750 frames with {kept} "
-            f"≥ {result.min_agreement} of the best's[/]"
+        kept = (
+            f"an action score ≥ {result.min_agreement:g} of the best row's"
+            if result.protocol == "turbovision-private"
+            else f"box agreement and keypoint estimate ≥ {result.min_agreement:g} of the reference's"
         )
+        console.print(f"[bold red]no configuration fits {result.budget_s:g} s for 750 frames with {kept}[/]")
         return
     console.print(
         f"best: {best.config.label} — {best.projected_750_s:.1f} s per 750 frames, "

@@ -15,7 +15,8 @@ from scoreminer.settings import Settings
 # How each protocol's miners post their axon.
 POST_AXON = {
     "score-vision": "fiber-post-ip",
-    "turbovision-private": "btcli axon set --netuid 44 --ip <public ip> --port {port}",
+    "turbovision-private": "btcli axon set --netuid 44 --ip <public ip> --port {port} --wallet-name … "
+    "--wallet-hotkey …",
 }
 SKEW_WARN_S = 30.0
 SKEW_FAIL_S = 120.0

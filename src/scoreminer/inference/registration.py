@@ -26,6 +26,8 @@ MIN_PITCH_SPREAD = 0.08  # least ratio of the inliers' two principal spreads on 
 MIN_IMAGE_SPREAD_PX = 12.0  # least minor principal spread of the inliers in the image
 LOOSE_RANSAC_PX = 30.0  # a starting fit for line fitting may be this rough: the lines correct it
 AGREE_PX = 40.0  # a line fit must stay this close (median) to the model's confident keypoints
+CONFIRM_ON_LINE = 0.2  # a keypoint fit the lines could not refine is kept only if this share of its lines is on white
+TRACKED_ON_LINE = 0.6  # a fit carried from the previous frame is kept on the lines alone when this many agree
 CUT_SHARE = 0.08  # a fit that moves the picture by more than this share of the diagonal starts a new shot
 TEMPLATE = template_cm()
 
@@ -150,14 +152,15 @@ class Registrar:
         if not starts:
             return None
         distance = line_fit.white_distance(frame)
-        moved = [
-            m
-            for m in (line_fit.refine(h, distance, *self.size) for h in starts)
-            if m is not None and self._agrees(m.homography, points)
-        ]
+        moved = []
+        for h in starts:
+            m = line_fit.refine(h, distance, *self.size)
+            tracked = h is self._previous and m is not None and m.on_line >= TRACKED_ON_LINE
+            if m is not None and (tracked or self._agrees(m.homography, points)):
+                moved.append(m)
         if not moved:
             self._previous = None
-            return fit
+            return fit if fit is not None and self._confirmed(fit.homography, distance) else None
         best = max(moved, key=lambda m: m.on_line)
         self._previous = best.homography
         return Registration(normalise(best.homography), 0 if start is None else start.inliers)
@@ -177,6 +180,13 @@ class Registrar:
                 result = replace(result, keypoints=project(homography, *self.size), homography=homography)
             out.append(result)
         return out
+
+    def _confirmed(self, homography: np.ndarray, distance: np.ndarray) -> bool:
+        """The picture backs a keypoint fit the lines could not refine: enough of its projected lines lie on white.
+        A small pose model can place a whole penalty area on the centre circle; its lines then miss (measured:
+        at 0.2, 12 of 16 right fits kept and 1 of 95 wrong ones)."""
+        share = line_fit.on_line_share(homography, distance, *self.size)
+        return share is not None and share >= CONFIRM_ON_LINE
 
     def _agrees(self, homography: np.ndarray, points: np.ndarray) -> bool:
         """The model's confident keypoints back the fit (median within AGREE_PX): lines alone can align a fit

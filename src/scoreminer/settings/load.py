@@ -55,6 +55,10 @@ def load_settings(
     A flag or --set value of None means "not said". With `lenient`, invalid values fall back to their
     default and are listed in `Settings.invalid` instead of raising (the doctor uses this).
     """
+    if preset is not None and preset.by_protocol:
+        # Which protocol is in force decides the preset's values: find it first (a bad value fails below).
+        protocol = load_settings(env_file, sets, flags=flags, cwd=cwd, use_env_file=use_env_file, lenient=True).protocol
+        preset = preset.for_protocol(protocol)
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
     sets = {k.lower(): v for k, v in (sets or {}).items() if v is not None}
     check_keys(sets, "--set")

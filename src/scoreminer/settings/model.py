@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -319,10 +319,17 @@ class Settings(BaseSettings):
 
 @dataclass(frozen=True)
 class Preset:
-    """Named values that sit between the defaults and the .env (e.g. `--demo`): anything the operator says wins."""
+    """Named values that sit between the defaults and the .env (e.g. `--demo`): anything the operator says wins.
+
+    `by_protocol` adds values for one PROTOCOL (as the operator sets it, or its default)."""
 
     name: str
     values: dict[str, Any]
+    by_protocol: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def for_protocol(self, protocol: str) -> Preset:
+        """This preset with the values of `protocol` merged in."""
+        return Preset(self.name, {**self.values, **self.by_protocol.get(protocol, {})})
 
 
 def _check_ss58(address: str) -> None:

@@ -78,10 +78,10 @@ def ball_speeds(snaps: list[Snapshot], fps: float) -> list[float]:
     speeds = [np.inf] * len(snaps)
     for k, i in enumerate(seen):
         legs = []
-        for j in (seen[k - 1] if k else None, seen[k + 1] if k + 1 < len(seen) else None):
-            if j is not None:
-                frames = abs(snaps[j].frame - snaps[i].frame)
-                legs.append(float(np.linalg.norm(snaps[j].ball - snaps[i].ball)) / max(frames, 1) * fps)
+        for j in seen[max(k - 1, 0) : k] + seen[k + 1 : k + 2]:
+            a, b = snaps[i].ball, snaps[j].ball
+            assert a is not None and b is not None  # `seen` holds only samples with a ball
+            legs.append(float(np.linalg.norm(b - a)) / max(abs(snaps[j].frame - snaps[i].frame), 1) * fps)
         speeds[i] = min(legs) if legs else 0.0
     return speeds
 

@@ -1,5 +1,5 @@
-"""What a perfect pipeline would hand the action spotter for a played demo match: true boxes, shirt colours,
-ball and homography on every processed frame (no pixels rendered), to test the rules apart from the models."""
+"""What a perfect pipeline would hand the action spotter for a played match: the true boxes, shirt colours,
+ball and homography of every processed frame (no pixel rendered), to measure the rules apart from the models."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from scoreminer.contract.score_vision import BALL, PLAYER
+from scoreminer.contract.score_vision import BALL
 from scoreminer.demo.look import DEFAULT
 from scoreminer.demo.play import PlayedMatch
 from scoreminer.demo.render import camera_at, frame_truth, shots
@@ -23,7 +23,8 @@ WIDTH, HEIGHT = 1280, 720
 
 
 def shirt_lab(bgr: tuple[int, int, int]) -> np.ndarray:
-    return cv2.cvtColor(np.uint8([[bgr]]), cv2.COLOR_BGR2LAB)[0, 0].astype(np.float32)
+    """A kit colour as the sightings measure shirts: Lab, 8-bit."""
+    return cv2.cvtColor(np.array([[bgr]], np.uint8), cv2.COLOR_BGR2LAB)[0, 0].astype(np.float32)
 
 
 def perfect_output(match: PlayedMatch, seed: int, stride: int = 5) -> PipelineOutput:
@@ -39,10 +40,7 @@ def perfect_output(match: PlayedMatch, seed: int, stride: int = 5) -> PipelineOu
         results.append(FrameResult(n, Detections.empty(), homography=homography / np.linalg.norm(homography)))
         people = [o for o in truth["objects"] if o["class_id"] != BALL]
         ball = next((o for o in truth["objects"] if o["class_id"] == BALL), None)
-        colours = [
-            shirt_lab(DEFAULT.kits[teams[o["id"]]][0]) if o["class_id"] == PLAYER else shirt_lab(DEFAULT.kits[teams[o["id"]]][0])
-            for o in people
-        ]
+        colours = [shirt_lab(DEFAULT.kits[teams[o["id"]]][0]) for o in people]
         log.sightings.append(
             Sighting(
                 n,
