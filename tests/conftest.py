@@ -27,6 +27,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("BACKEND", "torch")
     monkeypatch.setenv("YOLO_OFFLINE", "1")
     monkeypatch.setenv("YOLO_AUTOINSTALL", "false")
+    # Exports land in the user's cache folder by default: a throwaway one per test, never the developer's.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)

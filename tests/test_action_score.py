@@ -105,6 +105,6 @@ def test_score_command_refuses_a_file_without_actions(tmp_path):
     answer = tmp_path / "a.json"
     answer.write_text(json.dumps({"frames": []}))
     result = CliRunner().invoke(app, ["score", str(answer), "--actions", str(answer)])
-    assert result.exit_code == 1 and "holds no actions" in result.output
+    assert result.exit_code == 2 and "holds no actions" in result.output
     neither = CliRunner().invoke(app, ["score", str(answer)])
     assert neither.exit_code == 2 and "--video" in neither.output

@@ -157,3 +157,34 @@ def test_preprocessing_is_a_grid_dimension_too():
     grid = build_grid([1], [8], [640], [320], [False], ["torch"], ["per-model", "shared"])
     assert [c.label for c in grid] == ["ref 640/320 fp32", "s1 b8 640/320 fp32 per-model", "s1 b8 640/320 fp32 shared"]
     assert grid[2].env_lines()[-1] == "PREPROCESS=shared"
+
+
+@pytest.mark.slow
+def test_a_bench_row_runs_the_pipeline_process_video_runs(tmp_path, tiny_models):
+    """Same settings, same answer: a row varies only its grid dimensions over the factory's wiring (floors,
+    line fitting, keypoint mode and the rest come from the settings as for serve and process-video)."""
+    from scoreminer.bench.runner import ModelCache
+    from scoreminer.inference.factory import Wiring, build_pipeline
+    from scoreminer.settings import load_settings
+
+    clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=12, width=320, height=192)
+    env = write_env(
+        tmp_path / ".env",
+        {
+            "MODELS_DIR": tiny_models,
+            "DEVICE": "cpu",
+            "IMG_SIZE": 160,
+            "FRAME_STRIDE": 2,
+            "BATCH_SIZE": 4,
+            "DETECTION_CONFIDENCE": 0.3,
+            "BALL_CONFIDENCE": 0.02,
+            "LINE_FIT_EVERY": 2,
+            "KEYPOINT_CONFIDENCE": 0.1,
+        },
+    )
+    settings = load_settings(env)
+    row = BenchConfig(2, 4, 160, 160, False, backend="torch", preprocess=settings.preprocess)
+    benched = ModelCache(Wiring.from_settings(settings)).pipeline(row)
+    assert benched.config == build_pipeline(settings, warm_shape=None).config
+    served = build_pipeline(settings, warm_shape=None).run(clip.path).answers
+    assert [a.model_dump() for a in benched.run(clip.path).answers] == [a.model_dump() for a in served]

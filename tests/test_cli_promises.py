@@ -142,9 +142,11 @@ def test_serve_on_a_held_port_is_refused_naming_the_holder_before_loading(tmp_pa
     ("args", "env", "code"),
     [
         (["serve"], {"PORT": "abc"}, 3),
-        (["--env-file", "missing.env", "serve"], {}, 3),
-        (["serve", "--env-file", "missing.env"], {}, 3),
+        (["--env-file", "missing.env", "serve"], {}, 2),
+        (["serve", "--env-file", "missing.env"], {}, 2),
         (["--env-file", "missing.env", "pm2"], {}, 2),
+        (["--env-file", "/nope/.env", "check-env"], {}, 2),
+        (["--env-file", "/nope/.env", "hotkey", "new", "k"], {}, 2),
         (["--set", "NOEQUALS", "check-env"], {}, 2),
         (["check-env", "--no-such-option"], {}, 2),
         (["--version"], {}, 0),
@@ -156,6 +158,13 @@ def test_exit_codes_follow_the_table(tmp_path, args, env, code):
     assert "Traceback" not in result.stderr
     if code == 3:
         assert result.stderr.strip().splitlines()[-1].startswith("error: cannot start:")
+
+
+def test_a_missing_env_file_is_exit_2_even_for_commands_that_read_no_setting(tmp_path):
+    answer = tmp_path / "a.json"
+    answer.write_text('{"actions": [{"frame": 1, "action": "pass"}]}')
+    result = scoreminer("--env-file", "/nope/.env", "score", str(answer), "--actions", str(answer), cwd=tmp_path)
+    assert result.returncode == 2 and "/nope/.env" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_version_and_switches_without_a_type_in_help(tmp_path):
@@ -358,8 +367,9 @@ def test_hotkey_new_writes_the_btcli_layout_and_never_overwrites(tmp_path):
 
 
 def test_pm2_demo_writes_an_ecosystem_for_serve_demo(tmp_path):
-    result = scoreminer("pm2", "--demo", cwd=tmp_path)
+    result = scoreminer("pm2", "--demo", cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})  # no pm2 on this PATH
     assert result.returncode == 0, result.stderr
+    assert "pm2 save" not in result.stdout and "pm2 is not on PATH" in result.stderr
     text = (tmp_path / "demo" / "ecosystem.config.js").read_text()
     app = json.loads(text.split("module.exports = ", 1)[1].rstrip(";\n"))["apps"][0]
     assert app["args"] == ["serve", "--demo"] and app["cwd"] == str(tmp_path) and app["name"] == "scoreminer-demo"
@@ -405,3 +415,16 @@ def test_bench_demo_measures_the_shipped_weights_at_their_sizes(tmp_path):
     rows = json.loads(result.stdout)["rows"]
     assert [r["label"] for r in rows] == ["ref 1280/480 fp32", "s1 b8 1280/480 fp32"]
     assert all(r["frames"] == 8 for r in rows)
+
+
+def test_the_readme_states_the_venv_size_a_fresh_install_has():
+    import re
+    import sys
+
+    venv = README.parent / ".venv"
+    if Path(sys.prefix).resolve() != venv.resolve():
+        pytest.skip("not running from the repository's own .venv")
+    stated = float(re.search(r"([\d.]+) GB for the whole `.venv`", README.read_text()).group(1))
+    done = subprocess.run(["du", "-sk", str(venv)], capture_output=True, text=True, check=True)
+    measured = int(done.stdout.split()[0]) * 1024 / 1e9 / 1.073741824  # du's KiB → GiB, as `du -sh` prints
+    assert abs(measured - stated) <= 0.3, f"README says {stated} GB, du measures {measured:.1f}"

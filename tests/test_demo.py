@@ -95,10 +95,13 @@ def test_demo_run_leaves_the_answer_the_annotated_video_and_an_accuracy_line(tmp
 
 
 def test_demo_clip_is_rendered_when_missing_and_reused_when_there(tmp_path):
-    clip = demo_clip(tmp_path / "demo", frames=3)
+    said: list[str] = []
+    clip = demo_clip(tmp_path / "demo", frames=3, say=said.append)
     assert clip.is_absolute() and clip.is_file()
+    assert len(said) == 1 and "rendering the demo clip" in said[0]  # a line before the wait, not silence
     stamp = clip.stat().st_mtime_ns
-    assert demo_clip(tmp_path / "demo", frames=3) == clip and clip.stat().st_mtime_ns == stamp
+    assert demo_clip(tmp_path / "demo", frames=3, say=said.append) == clip and clip.stat().st_mtime_ns == stamp
+    assert len(said) == 1
 
 
 @pytest.mark.slow

@@ -232,3 +232,41 @@ def test_run_doctor_lists_settings_when_asked(tmp_path, wallet, offline):
     assert names[:3] == ["interpreter", "packages", "env file"]
     assert {"settings", "hotkey", "models", "device", "port", "disk", "chain"} <= set(names)
     assert {"key": "NETUID", "value": "44", "source": str(env)} in report.settings
+
+
+def test_check_env_demo_passes_with_no_chain_and_says_why_it_skipped_it(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from scoreminer.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SUBTENSOR_ADDRESS", "ws://127.0.0.1:9")  # nothing listens there
+    result = CliRunner().invoke(app, ["check-env", "--demo", "--json"])
+    assert result.exit_code == 0, result.output
+    chain = next(c for c in json.loads(result.output)["checks"] if c["name"] == "chain")
+    assert chain["status"] == "skip" and "demo uses no chain" in chain["found"]
+
+
+def test_offline_chain_row_names_offline_even_when_netuid_is_broken(tmp_path):
+    report = run_doctor(write_env(tmp_path / ".env", {"NETUID": "abc"}), offline=True, cwd=tmp_path)
+    chain = next(c for c in report.checks if c.name == "chain")
+    assert chain.status == "skip" and chain.found == "--offline"
+
+
+def test_missing_weights_say_where_the_reference_weights_come_from(tmp_path):
+    check = files.check_models(settings_with(tmp_path, MODELS_DIR=tmp_path / "empty"))
+    assert check.status == "fail" and "roboflow/sports" in check.fix and "--demo" in check.fix
+
+
+def test_the_packages_check_names_a_missing_torch_instead_of_crashing():
+    import subprocess
+
+    script = (
+        "import sys; sys.modules['torch'] = None\n"  # as if torch were not installed
+        "from scoreminer.doctor.python_env import check_packages\n"
+        "check = check_packages(); print(check.status); print(check.found)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    status, found = done.stdout.splitlines()[:2]
+    assert status == "fail" and "torch (" in found

@@ -89,11 +89,22 @@ def test_score_command_scores_a_truth_file_higher_than_a_broken_answer(tmp_path)
     assert scores[0]["keypoints"] > scores[1]["keypoints"]
 
 
-def test_score_command_on_a_non_answer_is_one_red_line(tmp_path):
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('{"hello": 1}', "has no frames"),
+        ("not json", "is not JSON"),
+        ('{"frames": [{"frame_number": 0, "keypoints": [[1, 2]], "objects": []}]}', "frames.0.keypoints"),
+        ('{"frames": [{"frame_number": 0, "keypoints": [], "objects": [{"id": 1, "bbox": [1, 2]}]}]}', "frames.0"),
+    ],
+    ids=["no-frames", "not-json", "31-keypoints-short", "bad-box"],
+)
+def test_score_command_on_a_malformed_answer_is_one_red_line_and_exit_2(tmp_path, content, says):
     clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=3, width=160, height=96)
-    (tmp_path / "x.json").write_text('{"hello": 1}')
+    (tmp_path / "x.json").write_text(content)
     result = runner.invoke(app, ["score", str(tmp_path / "x.json"), "--video", str(clip.path)])
-    assert result.exit_code == 1 and "not an answer file" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and says in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) <= 3  # one red line (rich may fold a long path)
 
 
 def test_process_video_spots_actions_writes_the_turbovision_answer_and_scores_it(tmp_path, tiny_models):

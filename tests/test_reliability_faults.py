@@ -49,6 +49,7 @@ def test_chain_down_at_start_serves_from_the_snapshot_and_health_says_stale(tmp_
         f"nodes {health['metagraph']['nodes']}, stale {health['metagraph']['stale']}, status {health['status']}",
     )
     assert health["metagraph"]["nodes"] == 1 and health["metagraph"]["stale"] and health["status"] == "degraded"
+    assert any("last metagraph refresh failed" in why for why in health["why"])  # degraded says why
 
 
 def test_chain_killed_mid_run_keeps_the_last_snapshot(tmp_path_factory, tiny_models):

@@ -185,3 +185,14 @@ def test_a_spot_check_never_verifies_and_stake_is_checked_only_with_signatures()
     unsigned = load_settings(use_env_file=False, sets={"verify_enabled": "false"})
     assert not unsigned.verifies and not unsigned.checks_stake
     assert not load_settings(use_env_file=False, sets={"blacklist_enabled": "false"}).checks_stake
+
+
+def test_exports_are_cached_in_the_users_cache_never_beside_the_weights(tmp_path, monkeypatch):
+    from scoreminer.demo.presets import WEIGHTS, demo_models
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    demo = load_settings(use_env_file=False, preset=demo_models())
+    assert demo.models_dir == WEIGHTS and demo.export_cache == tmp_path / "cache" / "scoreminer" / "exports"
+    assert WEIGHTS not in demo.export_cache.parents
+    chosen = load_settings(use_env_file=False, sets={"export_cache_dir": str(tmp_path / "mine")})
+    assert chosen.export_cache == tmp_path / "mine"

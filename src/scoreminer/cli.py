@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 from scoreminer.commands import bench, chain, challenge, demo, deploy, doctor, keys, serve, video
 from scoreminer.commands.common import CliState, err_console
 from scoreminer.errors import ScoreminerError, UsageError
-from scoreminer.settings import check_keys
+from scoreminer.settings import check_keys, find_env_file
 
 GLOBAL_OPTIONS = ("--set", "--env-file")
 EXIT_CODES = {
@@ -113,6 +113,8 @@ def main_callback(
     """
     try:
         sets = _parse_sets(set_)
+        if env_file is not None:
+            find_env_file(env_file)  # a named .env that is not there is a wrong command line, for every command
     except UsageError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None

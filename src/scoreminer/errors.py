@@ -10,7 +10,7 @@
      ├── ModelLoadError       a weights file is missing or unreadable
      ├── StartupError         `serve` refused to start (a fatal check failed, or any error before the port opens)
      ├── MinerUnreachable     `scoreminer challenge` found no miner, or no hotkey, at the URL
-     ├── AnswerFileError      a file given to `scoreminer score` is not an answer
+     ├── AnswerFileError      a file given to `scoreminer score` is not an answer (exit 2)
      └── RequestRefused       the miner refuses a challenge request; `http_status` is the answer's status
           ├── AuthError       not properly signed (401)
           │    └── NonceError the nonce is stale, from the future, malformed or replayed (401)
@@ -83,7 +83,9 @@ class MinerUnreachable(ScoreminerError):
 
 
 class AnswerFileError(ScoreminerError):
-    """A file given as an answer is not one."""
+    """A file given as an answer is not one (exit 2: the command was pointed at the wrong input)."""
+
+    exit_code = 2
 
 
 class RequestRefused(ScoreminerError):

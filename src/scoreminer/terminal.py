@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -37,10 +38,28 @@ def settings_table(rows: list[dict[str, str]]) -> Table:
     return table
 
 
+def plain_doctor(report: DoctorReport) -> str:
+    """The checks as plain lines, nothing wrapped or cut (for pipes, files and PM2 logs): `status  check  found`,
+    the fix indented below."""
+    width = max((len(c.name) for c in report.checks), default=5)
+    lines = []
+    for check in report.checks:
+        lines.append(f"{check.status:<4}  {check.name:<{width}}  {check.found}")
+        if check.fix and check.status != "ok":
+            lines.append(f"{'':<4}  {'':<{width}}  fix: {check.fix}")
+    for row in report.settings:
+        lines.append(f"setting {row['key']}={row['value']} ({row['source']})")
+    return "\n".join(lines)
+
+
 def print_doctor(console: Console, report: DoctorReport) -> None:
-    console.print(doctor_table(report))
-    if report.settings:
-        console.print(settings_table(report.settings))
+    """A rich table on a terminal; elsewhere plain lines, so paths and fixes are never wrapped mid-word."""
+    if console.is_terminal:
+        console.print(doctor_table(report))
+        if report.settings:
+            console.print(settings_table(report.settings))
+    else:
+        console.print(plain_doctor(report), highlight=False, markup=False, soft_wrap=True, crop=False)
     failed = len(report.failed)
     verdict = "[green]all checks passed[/]" if not failed else f"[bold red]{failed} check(s) failed[/]"
     console.print(verdict)
@@ -246,14 +265,25 @@ def _num(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def new_hotkey_text(created, wallet: str, name: str) -> str:
-    """What `scoreminer hotkey new` tells the operator: where, the address, the mnemonic once, what next."""
+def new_hotkey_text(created, wallet: str, name: str, wallet_path: Path | None = None) -> str:
+    """What `scoreminer hotkey new` tells the operator: where, the address, the mnemonic once, what next.
+
+    `wallet_path`: WALLET_PATH when it is not the default, so the .env lines find the key again."""
+    lines = [f"wrote {created.path} (mode 600)"]
+    if created.created_folders:
+        lines.append("created " + ", ".join(str(f) for f in created.created_folders))
+    env_lines = ([f"WALLET_PATH={wallet_path}"] if wallet_path else []) + [
+        f"WALLET_NAME={wallet}",
+        f"HOTKEY_NAME={name}",
+    ]
     return "\n".join(
         [
-            f"wrote {created.path} (mode 600)",
+            *lines,
             f"ss58 address: {created.ss58_address}",
-            f"mnemonic (back it up offline now; it is not shown again): {created.mnemonic}",
-            f"in your .env: WALLET_NAME={wallet} and HOTKEY_NAME={name}",
+            "mnemonic (back it up offline now; it is not shown again):",
+            created.mnemonic,
+            "in your .env:",
+            *(f"  {line}" for line in env_lines),
             "to mine, register it from a funded coldkey: "
             f"btcli subnet register --netuid 44 --wallet.name {wallet} --wallet.hotkey {name}",
         ]

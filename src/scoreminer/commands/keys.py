@@ -25,12 +25,20 @@ def hotkey_new_cmd(
 
     settings = ctx.obj.settings()
     created = create_hotkey(settings.wallet_path / (wallet or settings.wallet_name) / "hotkeys" / name)
+    custom_path = settings.wallet_path if settings.source("wallet_path") != "default" else None
     if as_json:
-        typer.echo(
-            json.dumps(
-                {"path": str(created.path), "ss58_address": created.ss58_address, "mnemonic": created.mnemonic},
-                indent=2,
-            )
-        )
+        answer = {
+            "path": str(created.path),
+            "ss58_address": created.ss58_address,
+            "mnemonic": created.mnemonic,
+            "created_folders": [str(f) for f in created.created_folders],
+            "env": {
+                **({"WALLET_PATH": str(custom_path)} if custom_path else {}),
+                "WALLET_NAME": wallet or settings.wallet_name,
+                "HOTKEY_NAME": name,
+            },
+        }
+        typer.echo(json.dumps(answer, indent=2))
         return
-    console.print(terminal.new_hotkey_text(created, wallet or settings.wallet_name, name), highlight=False)
+    text = terminal.new_hotkey_text(created, wallet or settings.wallet_name, name, custom_path)
+    console.print(text, highlight=False, soft_wrap=True)

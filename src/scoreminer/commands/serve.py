@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -52,8 +53,13 @@ def _print_demo_challenge(settings: Settings, validator_key: Path) -> None:
     actions = settings.protocol == "turbovision-private"
     # The private track's clips are 30 s (750 frames) of play; the demo renders one, about a minute on 2 cores.
     what = "a 30 s played match (750 frames, about a minute)" if actions else "a 10 s match"
+
+    def say(line: str) -> None:  # a plain line: under PM2 or a pipe no spinner shows, and a render takes a while
+        err_console.print(f"demo: {line}", highlight=False, soft_wrap=True)
+
     with err_console.status(f"looking for (or rendering) {what} in {validator_key.parent} …"):
-        clip = demo_clip(validator_key.parent, 750, played=True) if actions else demo_clip(validator_key.parent)
+        frames = 750 if actions else 250
+        clip = demo_clip(validator_key.parent, frames, played=actions, say=say)
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
     protocol = " --protocol turbovision-private" if actions else ""
     err_console.print(
@@ -82,4 +88,12 @@ def pm2_cmd(
     else:
         eco = ecosystem(ctx.obj.settings().env_lookup.path, name, out)
     write_ecosystem(eco)
-    typer.echo(f"wrote {eco.path}\nstart it with:\n  {eco.start_command}\n  pm2 save")
+    # `pm2 save` makes PM2 restart the miner after a reboot: right for a miner, not for a demo.
+    steps = [eco.start_command] if demo else [eco.start_command, "pm2 save"]
+    typer.echo(f"wrote {eco.path}\nstart it with:\n" + "\n".join(f"  {step}" for step in steps))
+    if shutil.which("pm2") is None:
+        err_console.print(
+            "pm2 is not on PATH: install it first (npm install -g pm2; Node.js from nodejs.org or your distribution)",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from scoreminer.network.auth.hotkey import load_hotkey, new_keypair, write_hotkey
@@ -65,14 +66,17 @@ def demo_miner(folder: Path) -> tuple[Preset, Path]:
     return Preset("demo", values), validator_key
 
 
-def demo_clip(folder: Path, frames: int = 250, played: bool = False) -> Path:
+def demo_clip(folder: Path, frames: int = 250, played: bool = False, say: Callable[[str], None] | None = None) -> Path:
     """The absolute path of a demo clip in `folder`, rendered (seed 300, `frames` at 25 fps) when it is not there:
-    clip.mp4, or with `played` played-<frames>.mp4, a scripted match whose true actions lie beside it."""
+    clip.mp4, or with `played` played-<frames>.mp4, a scripted match whose true actions lie beside it. `say` hears
+    one line before a render starts (it takes about 0.1 s a frame)."""
     from scoreminer.demo.render import render_clip, write_truth
 
     clip = (folder / (f"played-{frames}.mp4" if played else "clip.mp4")).resolve()
     if clip.is_file():
         return clip
+    if say is not None:
+        say(f"rendering the demo clip {clip} ({frames} frames, about {max(1, round(frames * 0.1))} s, once) …")
     if not played:
         render_clip(clip, seed=300, frames=frames)
         return clip

@@ -28,7 +28,10 @@ def check_models(settings: Settings) -> Check:
         return fail(
             "models",
             "missing or empty: " + ", ".join(missing),
-            f"copy the Score Vision weights into {settings.models_dir} or set MODELS_DIR / PLAYER_MODEL / PITCH_MODEL",
+            f"put the weights into {settings.models_dir} (the reference miner's are Roboflow's soccer models: "
+            "github.com/roboflow/sports examples/soccer/setup.sh downloads football-player-detection.pt and "
+            "football-pitch-detection.pt; score-vision's miner keeps them in miner/data/), or set MODELS_DIR / "
+            "PLAYER_MODEL / PITCH_MODEL; `--demo` runs the shipped demo models",
         )
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in paths)
     return ok("models", f"{settings.models_dir}: {sizes}")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from scoreminer.doctor.report import Check, fail, ok, warn
+from scoreminer.settings import ultralytics_offline
 
 # (distribution, module) pairs the miner imports
 REQUIRED = [
@@ -69,8 +70,8 @@ def check_interpreter() -> Check:
 
 
 def check_packages() -> Check:
-    """Every required package importable, with its version."""
-    import scoreminer.inference.yolo  # noqa: F401  (ultralytics is imported below only with its offline switches set)
+    """Every required package importable, with its version; a missing one (torch, say) is named, not raised."""
+    ultralytics_offline()  # ultralytics is imported below: switched offline first, without the adapter (it needs torch)
 
     found, missing = [], []
     for dist, module in REQUIRED:

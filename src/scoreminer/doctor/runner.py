@@ -37,7 +37,7 @@ def run_doctor(
     env_file: Path | None = None,
     sets: dict[str, Any] | None = None,
     *,
-    offline: bool = False,
+    offline: bool | str = False,
     cwd: Path | None = None,
     show_settings: bool = False,
     preset: Preset | None = None,
@@ -67,9 +67,10 @@ def run_doctor(
 
 
 def settings_checks(
-    settings: Settings, *, offline: bool, include_pm2: bool = True, serving: bool = False
+    settings: Settings, *, offline: bool | str, include_pm2: bool = True, serving: bool = False
 ) -> list[Check]:
-    """The checks on a loaded settings object (serve runs these at start-up, with `serving`)."""
+    """The checks on a loaded settings object (serve runs these at start-up, with `serving`); `offline`, when
+    true, skips the chain (a text says why)."""
     checks = [config_checks.check_required(settings), config_checks.check_unknown_keys(settings)]
     runs: list[tuple[str, Callable[[], list[Check]]]] = [
         ("hotkey", lambda: [files.check_hotkey(settings)]),
@@ -80,15 +81,15 @@ def settings_checks(
         ("port", lambda: [host.check_port(settings, held_by_scoreminer_ok=not serving)]),
         ("disk", lambda: [host.check_disk()]),
     ]
-    if offline:
-        runs.append(("chain", lambda: [skip("chain", "--offline")]))
-    else:
+    if not offline:
         from scoreminer.doctor.chain_checks import check_chain
 
         runs.append(("chain", lambda: check_chain(settings)))
     for name, run in runs:
         broken = [key.upper() for key in DEPENDS_ON[name] if key in settings.invalid]
         checks += [skip(name, f"not checked: {', '.join(broken)} is invalid")] if broken else run()
+    if offline:  # whatever the chain settings hold, the operator asked for no chain: that is the reason given
+        checks.append(skip("chain", offline if isinstance(offline, str) else "--offline"))
     return checks + (pm2_checks.check_pm2() if include_pm2 else [])
 
 

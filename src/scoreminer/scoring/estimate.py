@@ -82,23 +82,36 @@ def answer_frames(frames: Iterable) -> dict[int, dict]:
 
 
 def load_answer(path: Path) -> tuple[list[dict], float | None]:
-    """An answer or truth file's frames (a list, as sent) and its processing_time when it has one."""
+    """An answer or truth file's frames, checked against the contract (a list, as sent), and its processing_time.
+
+    Accepted: `{"frames": [...]}` as process-video and the demo write it, the validator's re-keyed
+    `{"frames": {"0": {...}}}`, or a bare list of frames; AnswerFileError (exit 2) names the first fault."""
     import json
 
+    from pydantic import TypeAdapter, ValidationError
+
+    from scoreminer.contract.score_vision import FrameAnswer
     from scoreminer.errors import AnswerFileError
 
+    fix = "pass the JSON that process-video --out writes (or a demo truth.json)"
     try:
         data = json.loads(path.read_text())
-        frames = data["frames"] if isinstance(data, dict) else data
-        if isinstance(frames, dict):  # the validator's own re-keyed form
-            frames = [{"frame_number": int(k), **v} for k, v in frames.items()]
-        frames = [f for f in frames if "frame_number" in f and "keypoints" in f]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise AnswerFileError(
-            f"{path} is not an answer file ({exc})", "pass the JSON that process-video --out writes"
-        ) from None
+    except (OSError, ValueError) as exc:
+        raise AnswerFileError(f"{path} is not JSON ({exc})", fix) from None
+    frames = data.get("frames") if isinstance(data, dict) else data
+    if isinstance(frames, dict):  # the validator's own re-keyed form
+        frames = [{"frame_number": k, **v} if isinstance(v, dict) else v for k, v in frames.items()]
+    if not isinstance(frames, list):
+        raise AnswerFileError(f"{path} has no frames (a list under `frames`)", fix)
+    try:
+        checked = TypeAdapter(list[FrameAnswer]).validate_python(frames)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        raise AnswerFileError(f"{path} is not an answer: frames.{where}: {first['msg']}", fix) from None
     seconds = data.get("processing_time") if isinstance(data, dict) else None
-    return frames, float(seconds) if isinstance(seconds, (int, float)) and seconds > 0 else None
+    recorded = float(seconds) if isinstance(seconds, (int, float)) and seconds > 0 else None
+    return [frame.model_dump() for frame in checked], recorded
 
 
 def estimate(

@@ -165,9 +165,17 @@ class MinerService:
         graph = self.metagraph.snapshot if self.metagraph else None
         age = self.metagraph.age_s if self.metagraph else None
         stale = bool(self.metagraph and (age is None or age > 3 * self.refresh_s or self.metagraph.last_error))
+        why = []
+        if self.metagraph and age is None:
+            why.append("no metagraph yet: only ALLOWED_VALIDATOR_HOTKEYS are served")
+        elif self.metagraph and age is not None and age > 3 * self.refresh_s:
+            why.append(f"metagraph {age:.0f} s old (refreshed every {self.refresh_s:g} s): new validators are refused")
+        if self.metagraph and self.metagraph.last_error:
+            why.append(f"last metagraph refresh failed: {self.metagraph.last_error}")
         return {
             "service": "scoreminer",
             "status": "degraded" if stale else "ok",
+            "why": why,
             "protocol": self.protocol,
             "hotkey": self.hotkey,
             "verifies_signatures": self.verify,

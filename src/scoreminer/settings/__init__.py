@@ -9,7 +9,7 @@ errors), `process` (variables of other programs).
 from scoreminer.settings.env_file import ENV_FILE_VARIABLE, EnvFileLookup, find_env_file
 from scoreminer.settings.load import FOREIGN_PREFIXES, check_keys, closest_setting, load_settings
 from scoreminer.settings.model import NETWORK_ADDRESSES, Preset, Settings
-from scoreminer.settings.process import pm2_home, set_process_environment
+from scoreminer.settings.process import pm2_home, set_process_environment, ultralytics_offline
 
 __all__ = [
     "ENV_FILE_VARIABLE",
@@ -24,4 +24,5 @@ __all__ = [
     "load_settings",
     "pm2_home",
     "set_process_environment",
+    "ultralytics_offline",
 ]

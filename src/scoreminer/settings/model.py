@@ -94,7 +94,9 @@ class Settings(BaseSettings):
         None, "Threads for the forward pass (all cores this process may use when empty).", "1 to 256", ge=1, le=256
     )
     export_cache_dir: Path | None = _f(
-        None, "Where exported models are cached (MODELS_DIR/.cache when empty).", "a directory"
+        None,
+        "Where exported models are cached (the user's cache folder, ~/.cache/scoreminer/exports, when empty).",
+        "a directory",
     )
     batch_size: int = _f(8, "Frames per model call.", "1 to 1024", ge=1, le=1024)
     img_size: int = _f(1280, "Model input size; default for both models.", "32 to 4096, multiple of 32", ge=32, le=4096)
@@ -273,7 +275,11 @@ class Settings(BaseSettings):
 
     @property
     def export_cache(self) -> Path:
-        return self.export_cache_dir or self.models_dir / ".cache"
+        """EXPORT_CACHE_DIR, else the user's cache folder ($XDG_CACHE_HOME or ~/.cache, then scoreminer/exports):
+        never beside the weights, which may sit inside the installed package."""
+        if self.export_cache_dir:
+            return self.export_cache_dir
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scoreminer" / "exports"
 
     @property
     def hotkey_path(self) -> Path:

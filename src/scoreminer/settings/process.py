@@ -13,6 +13,11 @@ def set_process_environment(values: dict[str, str], defaults: dict[str, str] | N
         os.environ.setdefault(key, value)
 
 
+def ultralytics_offline() -> None:
+    """Keep ultralytics from installing packages or reaching the network at run time (set before it is imported)."""
+    set_process_environment({"YOLO_AUTOINSTALL": "false", "YOLO_OFFLINE": "1"}, defaults={"YOLO_VERBOSE": "false"})
+
+
 def pm2_home() -> Path:
     """Where PM2 keeps its daemon files ($PM2_HOME, else ~/.pm2), as the pm2 command finds them."""
     return Path(os.environ.get("PM2_HOME") or Path.home() / ".pm2")

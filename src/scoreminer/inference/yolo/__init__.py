@@ -4,15 +4,9 @@ Importing it is what switches ultralytics offline: the variables are set here, b
 the adapter imports ultralytics (a package's __init__ runs before its modules).
 """
 
-from scoreminer.settings import set_process_environment
+from scoreminer.settings import ultralytics_offline
 
-
-def configure_ultralytics_environment() -> None:
-    """Keep ultralytics from installing packages or reaching the network at run time."""
-    set_process_environment({"YOLO_AUTOINSTALL": "false", "YOLO_OFFLINE": "1"}, defaults={"YOLO_VERBOSE": "false"})
-
-
-configure_ultralytics_environment()
+ultralytics_offline()
 
 from scoreminer.inference.yolo.detector import YoloDetector
 from scoreminer.inference.yolo.keypoints import YoloKeypoints
@@ -23,7 +17,6 @@ __all__ = [
     "ByteTrackTracker",
     "YoloDetector",
     "YoloKeypoints",
-    "configure_ultralytics_environment",
     "load_yolo",
     "resolve_device",
     "set_threads",

@@ -43,6 +43,7 @@ class NewHotkey:
     path: Path
     ss58_address: str
     mnemonic: str
+    created_folders: list[Path]  # the folders that did not exist before, outermost first
 
 
 def write_hotkey(path: Path, keypair: Keypair, mnemonic: str | None = None) -> Path:
@@ -70,8 +71,9 @@ def create_hotkey(path: Path) -> NewHotkey:
         raise HotkeyError(f"{path} already exists", "pick another name; scoreminer never overwrites a key")
     mnemonic = Keypair.generate_mnemonic()
     keypair = Keypair.create_from_mnemonic(mnemonic, ss58_format=42)
+    missing = [folder for folder in reversed(path.parents) if not folder.exists()]
     write_hotkey(path, keypair, mnemonic)
-    return NewHotkey(path, keypair.ss58_address, mnemonic)
+    return NewHotkey(path, keypair.ss58_address, mnemonic, missing)
 
 
 def seed_hex(keypair: Keypair) -> str:
