@@ -10,7 +10,7 @@ import pytest
 from scoreminer.scoring.boxes import box_report, drop_reason, frame_ceiling
 from scoreminer.scoring.homography import fit_frame, ransac_threshold, scaled_template
 from scoreminer.scoring.keypoint_filter import usable_indices
-from scoreminer.scoring.keypoint_score import frame_consistency, score_keypoints
+from scoreminer.scoring.keypoint_score import scene_consistency, score_keypoints
 from scoreminer.scoring.speed import final_score, speed_score
 
 W, H = 1280, 720
@@ -69,11 +69,37 @@ def test_ransac_threshold_is_one_percent_of_width_but_at_least_12_px():
     assert ransac_threshold(1920) == pytest.approx(19.2) and ransac_threshold(640) == 12
 
 
-def test_frames_missing_or_short_of_32_keypoints_break_consistency():
-    whole = {"keypoints": [[0, 0]] * 32}
-    frames = {0: whole, 1: whole, 2: {"keypoints": [[0, 0]] * 31}, 3: whole, 5: whole}
-    # 0 ok, 1 ok, 2 short, 3 follows a short frame, 5 follows a missing frame
-    assert frame_consistency(frames, [0, 1, 2, 3, 5]) == pytest.approx(2 / 5)
+def test_consistency_runs_over_consecutive_scored_frames():
+    none = {"keypoints": [[0, 0]] * 32}
+    frames = {0: none, 1: none, 2: {"keypoints": [[0, 0]] * 31}, 3: none, 5: none, 7: none}
+    # 0 starts a run (1), 1 follows an empty frame while empty itself (1), 2 is short (0), 3 follows a short
+    # frame (0); 5 starts a new run (1); 6 is scored but not answered (0), so 7 follows a missing frame (0).
+    assert scene_consistency(frames, [0, 1, 2, 3, 5, 6, 7], W, H) == pytest.approx(3 / 7)
+    assert scene_consistency(frames, [], W, H) == 1.0
+
+
+def moved(dx: float) -> dict:
+    points = [[0, 0]] * 32
+    points[:4] = [[100 + dx, 100], [600 + dx, 100], [100 + dx, 500], [600 + dx, 500]]
+    return {"keypoints": points}
+
+
+@pytest.mark.parametrize(("dx", "expected"), [(0, 1.0), (29.4, 0.5), (80, 0.0)])
+def test_consistency_is_a_logistic_of_how_far_shared_keypoints_move(dx, expected):
+    # Half credit at 2 % of the 1280 × 720 diagonal (29.4 px), nothing by a few times that.
+    assert scene_consistency({0: moved(0), 1: moved(dx)}, [1], W, H) == 1.0  # a run's first frame counts 1
+    value = scene_consistency({0: moved(0), 1: moved(dx)}, [0, 1], W, H)
+    assert value == pytest.approx((1 + expected) / 2, abs=0.01)
+
+
+def test_no_on_line_guard_a_real_answer_with_keypoints_off_the_lines_still_scores():
+    from scoreminer.demo.camera import broadcast_camera
+    from scoreminer.demo.render import frame_truth
+
+    points = frame_truth(broadcast_camera(6000, 3300, 1.6, W, H), [])["keypoints"]  # true points, no lines found
+    frames = {n: {"frame_number": n, "keypoints": points, "objects": []} for n in range(5)}
+    result = score_keypoints(frames, list(range(5)), {n: [(0, 10, 50, 10)] for n in range(5)}, W, H)
+    assert result.frames_fitted == 5 and result.on_line < 3 and result.score > 0
 
 
 def box(x1, y1, w, h, cls=2, track=1):

@@ -29,6 +29,7 @@ AGREE_PX = 40.0  # a line fit must stay this close (median) to the model's confi
 CONFIRM_ON_LINE = 0.2  # a keypoint fit the lines could not refine is kept only if this share of its lines is on white
 TRACKED_ON_LINE = 0.6  # a fit carried from the previous frame is kept on the lines alone when this many agree
 CUT_SHARE = 0.08  # a fit that moves the picture by more than this share of the diagonal starts a new shot
+SMOOTH_FRAMES = 4.0  # width of the time smoothing of fits, in video frames, whatever the stride
 TEMPLATE = template_cm()
 
 
@@ -201,20 +202,27 @@ class Registrar:
         return float(np.median(np.linalg.norm(fitted[both, :2] - points[both, :2], axis=1))) <= AGREE_PX
 
     def _smoothed(self, processed: list[int]) -> dict[int, np.ndarray]:
-        """Fits averaged with their neighbours in the same shot (weights ¼ ½ ¼); gaps bridged inside a shot."""
+        """Fits averaged over time within their shot (Gaussian weights, SMOOTH_FRAMES wide in video frames, so a
+        fit every frame is smoothed as much as a fit every fourth); gaps bridged inside a shot.
+
+        The validator multiplies the keypoint score by how little the keypoints move from frame to frame (half
+        credit at 2 % of the diagonal): a fit per frame that jitters by a few pixels costs more than it gains."""
         fitted = [n for n in processed if n in self.fits]
         raw = {n: self.fits[n].homography for n in fitted}
         same_shot = {
             (a, b): picture_shift(raw[a], raw[b], *self.size) <= CUT_SHARE
             for a, b in zip(fitted, fitted[1:], strict=False)
         }
-        smoothed = {}
+        shot_of, shot = {}, 0
         for i, n in enumerate(fitted):
-            total, weight = raw[n] * 0.5, 0.5
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(fitted) and same_shot[(min(n, fitted[j]), max(n, fitted[j]))]:
-                    total, weight = total + raw[fitted[j]] * 0.25, weight + 0.25
-            smoothed[n] = normalise(total / weight)
+            shot += int(i > 0 and not same_shot[(fitted[i - 1], n)])
+            shot_of[n] = shot
+        smoothed = {}
+        for n in fitted:
+            near = [m for m in fitted if shot_of[m] == shot_of[n] and abs(m - n) <= 3 * SMOOTH_FRAMES]
+            weights = np.exp(-(((np.array(near) - n) / SMOOTH_FRAMES) ** 2))
+            total = sum(w * raw[m] for w, m in zip(weights, near, strict=True))
+            smoothed[n] = normalise(total / weights.sum())
         return {**self._bridge(processed, fitted, smoothed, same_shot), **smoothed}
 
     def _bridge(

@@ -37,7 +37,16 @@ def pitch_likeness(frame: np.ndarray) -> float:
 
 
 def is_pitch_frame(frame: np.ndarray) -> bool:
-    return pitch_likeness(frame) >= PITCH_THRESHOLD
+    """Judged as the validator judges it: on the frame written to a JPEG file and read back (OpenCV's default
+    quality 95), whose compression noise adds edges and so line length to the score."""
+    return pitch_likeness(as_stored(frame)) >= PITCH_THRESHOLD
+
+
+def as_stored(frame: np.ndarray) -> np.ndarray:
+    """The frame after the validator's JPEG round trip."""
+    ok, encoded = cv2.imencode(".jpg", frame)
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR) if ok else None
+    return frame if decoded is None else np.asarray(decoded)
 
 
 def _drop_non_grass_blobs(green: np.ndarray, cleaned: np.ndarray) -> None:

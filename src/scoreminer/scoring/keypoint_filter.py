@@ -25,6 +25,15 @@ def usable_indices(points: np.ndarray, width: int, height: int, spacing: float =
     candidates = candidates[
         (x[candidates] >= 0) & (x[candidates] < width) & (y[candidates] >= 0) & (y[candidates] < height)
     ]
+    return _spaced(points, candidates, spacing)
+
+
+def spaced_indices(points: np.ndarray, spacing: float = MIN_SPACING_PX) -> np.ndarray:
+    """Not [0, 0] and at least `spacing` px from every earlier kept keypoint, wherever they lie."""
+    return _spaced(points, nonzero_indices(points), spacing)
+
+
+def _spaced(points: np.ndarray, candidates: np.ndarray, spacing: float) -> np.ndarray:
     kept: list[int] = []
     for i in candidates:
         if all(np.hypot(*(points[i] - points[j])) >= spacing for j in kept):

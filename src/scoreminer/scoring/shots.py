@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from scoreminer.contract.score_vision import PLAYER
-from scoreminer.scoring.keypoint_filter import as_points, nonzero_indices
+from scoreminer.scoring.keypoint_filter import as_points, spaced_indices
 
 CUT_JUMP_PX, CUT_SHARE = 20.0, 0.5
 MAX_STEP_PX = 30.0
@@ -54,7 +54,9 @@ def keypoint_stability(frames: Frames, shots: dict[int, int], fitted: set[int]) 
         if len(numbers) < 2:
             scores[shot] = 1.0
             continue
-        with_fit = [n for n in numbers if n in fitted]
+        # The validator orders a shot's fitted frames by their ids as text ("100" before "20"), and compares
+        # each with the next in that order: reproduced, since it decides which frames are compared.
+        with_fit = sorted((n for n in numbers if n in fitted), key=str)
         if len(with_fit) < 2:
             scores[shot] = 0.5
             continue
@@ -105,8 +107,10 @@ def _first(item: tuple[int, np.ndarray]) -> int:
 
 
 def _shape_change(a: dict, b: dict) -> float | None:
+    """Mean relative change of the pairwise distances between keypoints both frames keep. Kept as the validator
+    keeps them here: not [0, 0] and 25 px apart, wherever they lie (no frame bounds)."""
     pa, pb = as_points(a["keypoints"]), as_points(b["keypoints"])
-    common = np.intersect1d(nonzero_indices(pa), nonzero_indices(pb))
+    common = np.intersect1d(spaced_indices(pa), spaced_indices(pb))
     if len(common) < 2:
         return None
     i, j = np.triu_indices(len(common), 1)
