@@ -1,15 +1,16 @@
 """Measure action spotting on played demo matches and choose each action's confidence floor.
 
-    python scripts/evaluate_actions.py [--train-seeds 500-509] [--held-out-seeds 600-609] [--stride 5]
+    python scripts/evaluate_actions.py [--train-seeds 500-519] [--held-out-seeds 600-609] [--stride N]
         [--work /tmp/actions-eval] [--out docs/actions.md] [--set KEY=VALUE ...]
 
 Renders 30 s played matches (scoreminer.demo.play: true actions known), runs the demo models through the
-miner's own pipeline at the demo presets and the given stride, and keeps every candidate action with its
-confidence. On the training seeds each action's floor is the one that earns the validator the most (matched
-weight × decay minus the weight of every unmatched prediction) while keeping its precision above 0.5; an
-action that cannot is switched off. The held-out seeds then give each action's precision and recall and the
-validator's score at those floors, beside the same rules fed perfect tracking (the renderer's truth), which
-separates what the rules miss from what the models miss. Clips and candidates are cached in --work.
+miner's own pipeline at the demo presets for PROTOCOL=turbovision-private (or the given stride), and keeps
+every candidate action with its confidence. On the training seeds each action's floor is the one that earns
+the validator the most (matched weight × decay minus the weight of every unmatched prediction) while keeping
+its precision above 0.5; an action that cannot is switched off. The held-out seeds then give each action's
+precision and recall and the validator's score at those floors, beside the same rules fed perfect tracking
+(the renderer's truth), which separates what the rules miss from what the models miss. Clips and
+candidates are cached in --work.
 """
 
 from __future__ import annotations
@@ -116,17 +117,19 @@ def table(totals: dict, floors: dict[str, float]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train-seeds", default="500-509")
+    parser.add_argument("--train-seeds", default="500-519")
     parser.add_argument("--held-out-seeds", default="600-609")
-    parser.add_argument("--stride", type=int, default=5)
+    parser.add_argument("--stride", type=int, default=None, help="default: the preset's")
     parser.add_argument("--frames", type=int, default=750)
     parser.add_argument("--work", type=Path, default=Path("/tmp/actions-eval"))
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown report here")
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    sets = dict(item.split("=", 1) for item in args.sets)
-    settings = load_settings(preset=demo_models(), sets=sets, flags={"frame_stride": args.stride}, use_env_file=False)
+    sets = {"PROTOCOL": "turbovision-private", **dict(item.split("=", 1) for item in args.sets)}
+    flags = {} if args.stride is None else {"frame_stride": args.stride}
+    settings = load_settings(preset=demo_models(), sets=sets, flags=flags, use_env_file=False)
+    args.stride = settings.frame_stride
     pipeline = build_pipeline(settings, sightings=True)
     train = [candidates(s, args.stride, args.work, pipeline, args.frames) for s in seeds(args.train_seeds)]
     held = [candidates(s, args.stride, args.work, pipeline, args.frames) for s in seeds(args.held_out_seeds)]

@@ -22,7 +22,15 @@ NETWORK_ADDRESSES = {
 # Per action, the least confidence the rule spotter's answer must have. Chosen on training renders so that
 # each action answered keeps a precision above 0.5 on held-out renders (docs/actions.md): the validator
 # subtracts the weight of every unmatched prediction. Actions not listed are never answered.
-ACTION_FLOORS: dict[str, float] = {}
+ACTION_FLOORS: dict[str, float] = {
+    "pass": 0.05,
+    "pass_received": 0.45,
+    "interception": 0.05,
+    "ball_out_of_play": 0.0,
+    "clearance": 0.0,
+    "shot": 0.0,
+    "goal": 0.0,
+}  # recovery and save: no floor kept their precision above 0.5 on the training renders
 
 
 def _f(default: Any, meaning: str, allowed: str, **kw: Any) -> Any:
@@ -173,6 +181,11 @@ class Settings(BaseSettings):
         "Least confidence per action answered; the ones given replace these measured defaults (docs/actions.md), "
         "`off` never answers an action, and an action not listed is never answered.",
         "comma-separated ACTION=0..1 or ACTION=off",
+    )
+    manifest_url: str = _f(
+        "https://turbo.scoredata.me/manifest/index.json",
+        "Turbo Vision's public manifest index (open-source track Elements); the shipped file when unreachable.",
+        "an http(s) URL",
     )
     host: str = _f("0.0.0.0", "Address the miner listens on.", "an IP address or host name")
     port: int = _f(7999, "Port the miner listens on (8000 under turbovision-private).", "1 to 65535", ge=1, le=65535)
