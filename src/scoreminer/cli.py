@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from scoreminer.commands import bench, chain, challenge, demo, deploy, doctor, keys, serve, video
+from scoreminer.commands import bench, chain, challenge, chute, demo, deploy, doctor, keys, serve, video
 from scoreminer.commands.common import CliState, err_console
 from scoreminer.errors import ScoreminerError, UsageError
 from scoreminer.settings import check_keys, find_env_file
@@ -134,6 +134,8 @@ app.command("bench", help="Alias of benchmark.")(bench.benchmark_cmd)
 app.command("docker")(deploy.docker_cmd)
 app.add_typer(keys.hotkey_app, name="hotkey")
 app.add_typer(demo.demo_app, name="demo")
+app.add_typer(chute.chute_app, name="chute")
+app.command("elements")(chute.elements_cmd)
 
 
 def main() -> None:

@@ -11,6 +11,8 @@
      ├── StartupError         `serve` refused to start (a fatal check failed, or any error before the port opens)
      ├── MinerUnreachable     `scoreminer challenge` found no miner, or no hotkey, at the URL
      ├── AnswerFileError      a file given to `scoreminer score` is not an answer (exit 2)
+     ├── ManifestError        a Turbo Vision manifest cannot be read or lacks the Element asked for (exit 2)
+     ├── ChuteError           a chute folder cannot be built, loaded or served as the template would
      └── RequestRefused       the miner refuses a challenge request; `http_status` is the answer's status
           ├── AuthError       not properly signed (401)
           │    └── NonceError the nonce is stale, from the future, malformed or replayed (401)
@@ -125,3 +127,13 @@ class QueueFull(RequestRefused):
         super().__init__(f"the answer would take ~{projected_s:.0f} s, past the validator's wait")
         self.projected_s = projected_s
         self.retry_after_s = retry_after_s
+
+
+class ManifestError(ScoreminerError):
+    """A Turbo Vision manifest that cannot be read, or lacks the Element asked for."""
+
+    exit_code = 2
+
+
+class ChuteError(ScoreminerError):
+    """A chute folder that cannot be built, loaded or served the way the validator's template would."""

@@ -116,6 +116,7 @@ def _frame_count(video: Path) -> int:
 
 
 def score_cmd(
+    ctx: typer.Context,
     answer: Annotated[
         Path, typer.Argument(help="An answer JSON (or a truth file: the ceiling).", exists=True, dir_okay=False)
     ],
@@ -132,15 +133,32 @@ def score_cmd(
             dir_okay=False,
         ),
     ] = None,
+    element: Annotated[
+        str | None,
+        typer.Option("--element", help="Turbo Vision open-source track: score a chute answer for this Element."),
+    ] = None,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            "--truth", help="With --element: the true boxes (a demo truth.json or chute frames).", exists=True
+        ),
+    ] = None,
+    manifest: Annotated[
+        Path | None, typer.Option("--manifest", help="With --element: the manifest file (default: as `elements`).")
+    ] = None,
     seconds: Annotated[
         float | None, typer.Option("--seconds", help="Answer time for the speed term (default: its processing_time).")
     ] = None,
     as_json: Json = False,
 ) -> None:
     """Score an answer the way the validator would: boxes and keypoints against the video (Score Vision, CLIP
-    steps left out), or actions against the true actions (Turbo Vision's private track)."""
+    steps left out), actions against the true actions (Turbo Vision's private track), or a chute's answer for
+    an Element against true boxes (its open-source track; --video adds the keypoint pillar's frames)."""
+    if element is not None:
+        _score_element(ctx, answer, element, truth, manifest, video, as_json)
+        return
     if (video is None) == (actions is None):
-        raise UsageError("score needs --video (Score Vision) or --actions (Turbo Vision), one of them")
+        raise UsageError("score needs --video (Score Vision), --actions or --element (Turbo Vision), one of them")
     if actions is not None:
         from scoreminer.scoring.actions import load_actions, score_actions
 
@@ -162,3 +180,42 @@ def score_cmd(
         typer.echo(json.dumps(result.as_dict(), indent=2))
     else:
         console.print(terminal.estimate_table(result))
+
+
+def _score_element(
+    ctx: typer.Context, answer: Path, element_id: str, truth: Path | None, manifest: Path | None, video: Path | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    from scoreminer.commands.chute import load_element
+    from scoreminer.errors import AnswerFileError
+    from scoreminer.scoring.elements import boxes_of, read_chute_frames, score_element
+
+    if truth is None:
+        raise UsageError("score --element needs --truth (the true boxes)")
+    found, _ = load_element(ctx, manifest, element_id, say=not as_json)
+    chosen = found.element(element_id)
+    sides = []
+    for path in (answer, truth):
+        try:
+            sides.append(boxes_of(read_chute_frames(json.loads(path.read_text())), chosen.objects))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AnswerFileError(f"{path} is not a chute answer or truth ({exc})", "pass /predict output") from None
+    (mine, keypoints), (true, _) = sides
+    frames, size = {}, (1280, 720)
+    if video is not None:
+        from scoreminer.video.source import FrameSource
+
+        with FrameSource(video, prefetch=4) as source:
+            frames = {n: f for n, f in source if n in keypoints}
+            size = (source.info.width, source.info.height)
+    scored = score_element(chosen, true, mine, size, keypoints, frames)
+    if as_json:
+        typer.echo(json.dumps({"element": chosen.id, **scored.__dict__}, indent=2))
+        return
+    pillars = ", ".join(f"{k} {v:.3f}" for k, v in scored.pillars.items())
+    console.print(
+        f"{chosen.id}: composite {scored.composite:.3f} (total {scored.total:.3f}, θ {chosen.baseline_theta:g}); "
+        f"{pillars}",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -109,7 +109,7 @@ def send_challenge(
             f"no answer from {base_url} ({type(exc).__name__}: {exc})", "is the miner running? check its URL and port"
         ) from None
     seconds = time.perf_counter() - started
-    body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+    body = _json_body(response)
     frames = body.get("frames") or []
     items = (body.get("prediction") or {}).get("items") if protocol == "turbovision-private" else None
     return ChallengeReport(
@@ -129,3 +129,22 @@ def _not_listening(base_url: str) -> MinerUnreachable:
     return MinerUnreachable(
         f"nothing listening at {base_url}", "start the miner (`scoreminer serve`) or check the URL's host and port"
     )
+
+
+def send_to_chute(base_url: str, payload: dict, timeout: float = 300.0) -> tuple[int, float, dict]:
+    """POST a /predict request to a chute (no signing: Chutes authenticates the validator, not the miner);
+    (HTTP status, seconds, the JSON envelope)."""
+    started = time.perf_counter()
+    try:
+        response = httpx.post(base_url.rstrip("/") + "/predict", json=payload, timeout=timeout)
+    except httpx.ConnectError:
+        raise _not_listening(base_url) from None
+    except httpx.HTTPError as exc:
+        raise MinerUnreachable(
+            f"no answer from {base_url} ({type(exc).__name__}: {exc})", "start one: scoreminer chute serve DIR"
+        ) from None
+    return response.status_code, time.perf_counter() - started, _json_body(response)
+
+
+def _json_body(response: httpx.Response) -> dict:
+    return response.json() if response.headers.get("content-type", "").startswith("application/json") else {}

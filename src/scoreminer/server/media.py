@@ -50,14 +50,20 @@ def challenge_video(request: ChallengeRequest, downloader: Downloader) -> Iterat
 
 
 def _frame_picture(frame: ChallengeFrame, downloader: Downloader) -> np.ndarray:
-    if frame.data:
+    return frame_picture(frame.frame_id, frame.data, frame.url, downloader)
+
+
+def frame_picture(frame_id: int, data: str | None, url: str | None, downloader: Downloader) -> np.ndarray:
+    """One sent frame as BGR pixels: base64 `data` (preferred) or the image at `url`; VideoError naming the frame."""
+    if data:
         try:
-            raw = base64.b64decode(frame.data, validate=False)
+            raw = base64.b64decode(data, validate=False)
         except (binascii.Error, ValueError):
-            raise VideoError(f"frame {frame.frame_id}: data is not base64") from None
-        return _decode(raw, f"frame {frame.frame_id}")
-    assert frame.url is not None
-    return _decode(_fetch_bytes(frame.url, downloader), f"frame {frame.frame_id}")
+            raise VideoError(f"frame {frame_id}: data is not base64") from None
+        return _decode(raw, f"frame {frame_id}")
+    if not url:
+        raise VideoError(f"frame {frame_id} has neither data nor url")
+    return _decode(_fetch_bytes(url, downloader), f"frame {frame_id}")
 
 
 def _fetch_bytes(url: str, downloader: Downloader) -> bytes:
