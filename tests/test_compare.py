@@ -37,6 +37,11 @@ def test_f1_per_class_on_a_hand_made_answer():
     result = compare(answer, truth)
     assert result.f1["player"] == pytest.approx(0.5)  # tp 1, fp 1, fn 1
     assert result.f1["ball"] == 0.0 and result.f1["referee"] == 0.0 and result.f1["goalkeeper"] is None
+    assert result.truth_boxes == {"ball": 1, "goalkeeper": 0, "player": 2, "referee": 0}
+    from scoreminer.terminal import agreement_line
+
+    line = agreement_line(result, "accuracy")
+    assert "referee none in the truth" in line and "ball 0.00" in line  # a referee answered where none is
 
 
 def test_keypoint_error_and_recall():

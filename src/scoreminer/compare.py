@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ class Agreement:
     keypoint_recall: float | None
     frames_answered: float
     keypoint_median_px: float | None = None
+    truth_boxes: dict[str, int] = field(default_factory=dict)  # how many true boxes each class had
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,6 +76,7 @@ def compare(candidate: Iterable[Mapping | Any], reference: Iterable[Mapping | An
         keypoint_recall=round(found / expected, 4) if expected else None,
         frames_answered=round(sum(n in cand for n in ref) / len(ref), 4) if ref else 1.0,
         keypoint_median_px=round(float(np.median(errors)), 3) if errors else None,
+        truth_boxes={CLASS_NAMES[c]: counts[c][0] + counts[c][2] for c in CLASS_NAMES},
     )
 
 

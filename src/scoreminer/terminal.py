@@ -250,7 +250,12 @@ def action_line(scored) -> str:
 
 
 def agreement_line(agreement: Agreement, title: str) -> str:
-    f1 = ", ".join(f"{name} {value:.2f}" for name, value in agreement.f1.items() if value is not None)
+    # a class the truth never shows has F1 0 from any box answered for it: say so rather than print a bare 0.00
+    f1 = ", ".join(
+        f"{name} none in the truth" if agreement.truth_boxes.get(name, 1) == 0 else f"{name} {value:.2f}"
+        for name, value in agreement.f1.items()
+        if value is not None
+    )
     kp = "n/a"
     if agreement.keypoint_error_px is not None:
         kp = f"median {agreement.keypoint_median_px:.1f} px (mean {agreement.keypoint_error_px:.1f})"
