@@ -95,8 +95,7 @@ def _chute_challenge(base: str, video: str, count: int, as_json: bool) -> None:
         boxes = sum(len(f.get("boxes", [])) for f in answered)
         outcome = "success" if body.get("success") else f"failed: {body.get('error')}"
         console.print(
-            f"chute {base}: HTTP {status} in {seconds:.2f} s, {outcome}; {len(answered)} frames, "
-            f"{boxes} boxes",
+            f"chute {base}: HTTP {status} in {seconds:.2f} s, {outcome}; {len(answered)} frames, {boxes} boxes",
             highlight=False,
             soft_wrap=True,
         )

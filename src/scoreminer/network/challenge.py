@@ -99,15 +99,9 @@ def send_challenge(
     `timeout` defaults to a little past the protocol's wait, so a late answer is seen as late, not lost."""
     payload = challenge_payload(protocol, video_url, challenge_id)
     started = time.perf_counter()
-    try:
+    with _reaching(base_url, "is the miner running? check its URL and port"):
         with SigningClient(keypair, base_url, timeout=timeout or WAITS[protocol] * 2, protocol=protocol) as client:
             response = client.post(ROUTES[protocol], payload, hotkey)
-    except httpx.ConnectError:
-        raise _not_listening(base_url) from None
-    except httpx.HTTPError as exc:
-        raise MinerUnreachable(
-            f"no answer from {base_url} ({type(exc).__name__}: {exc})", "is the miner running? check its URL and port"
-        ) from None
     seconds = time.perf_counter() - started
     body = _json_body(response)
     frames = body.get("frames") or []
@@ -125,6 +119,17 @@ def send_challenge(
     )
 
 
+@contextmanager
+def _reaching(base_url: str, fix: str) -> Iterator[None]:
+    """HTTP failures as MinerUnreachable: nothing listening, or no answer (with `fix`)."""
+    try:
+        yield
+    except httpx.ConnectError:
+        raise _not_listening(base_url) from None
+    except httpx.HTTPError as exc:
+        raise MinerUnreachable(f"no answer from {base_url} ({type(exc).__name__}: {exc})", fix) from None
+
+
 def _not_listening(base_url: str) -> MinerUnreachable:
     return MinerUnreachable(
         f"nothing listening at {base_url}", "start the miner (`scoreminer serve`) or check the URL's host and port"
@@ -135,14 +140,8 @@ def send_to_chute(base_url: str, payload: dict, timeout: float = 300.0) -> tuple
     """POST a /predict request to a chute (no signing: Chutes authenticates the validator, not the miner);
     (HTTP status, seconds, the JSON envelope)."""
     started = time.perf_counter()
-    try:
+    with _reaching(base_url, "start one: scoreminer chute serve DIR"):
         response = httpx.post(base_url.rstrip("/") + "/predict", json=payload, timeout=timeout)
-    except httpx.ConnectError:
-        raise _not_listening(base_url) from None
-    except httpx.HTTPError as exc:
-        raise MinerUnreachable(
-            f"no answer from {base_url} ({type(exc).__name__}: {exc})", "start one: scoreminer chute serve DIR"
-        ) from None
     return response.status_code, time.perf_counter() - started, _json_body(response)
 
 
