@@ -37,7 +37,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=950)
     parser.add_argument("--build-threads", type=int, default=2)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-chute-"))
+    with tempfile.TemporaryDirectory(prefix="scoreminer-bench-chute-") as folder:
+        measure(args, Path(folder))
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    """Build into `work`, render, and print one row per input size and thread count."""
     element = read_manifest().element("scoreminer/PlayerDetect_v1")
     settings = load_settings(preset=demo_models(), flags={"export_cache_dir": work / "exports"}, use_env_file=False)
     built = build_chute(work / "repo", settings, element, threads=args.build_threads)

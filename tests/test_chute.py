@@ -67,7 +67,11 @@ def edit_miner(folder: Path, old: str, new: str) -> None:
 
 
 def test_a_built_folder_passes_chute_check(built: Path, sample, tmp_path: Path) -> None:
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("scoreminer-chute-*"))
     report = check_chute(built, demo_settings(tmp_path / "exports"), ELEMENT, sample, sizes=[640], threads=[2])
+    assert set(Path(tempfile.gettempdir()).glob("scoreminer-chute-*")) == before  # the variants' copies are gone
     failed = [r for r in report.rows if r.passed is False]
     assert not failed, failed
     checks = {r.check for r in report.rows}

@@ -13,9 +13,8 @@ from scoreminer.chute.consistency import MATCH_LINE, agreement
 from scoreminer.chute.rules import code_findings, file_findings
 from scoreminer.chute.sandbox import SandboxRun, run_sandboxed
 from scoreminer.contract.manifest import Element
-from scoreminer.contract.score_vision import CLASS_NAMES
 from scoreminer.errors import ChuteError
-from scoreminer.scoring.elements import Box, matched_f1, score_element
+from scoreminer.scoring.elements import Box, boxes_of, matched_f1, score_element
 from scoreminer.settings import Settings
 
 MIN_CALLS = 10  # the validator takes its p95 over (at most) 10 accepted challenges
@@ -57,15 +56,6 @@ class ChuteReport:
         }
 
 
-def truth_boxes(frame: dict) -> list[Box]:
-    """One truth frame of a demo render (answer format) as labelled boxes."""
-    boxes = []
-    for o in frame["objects"]:
-        x1, y1, x2, y2 = o["bbox"]
-        boxes.append(Box(x1, y1, x2, y2, CLASS_NAMES[o["class_id"]]))
-    return boxes
-
-
 def sample_from_video(video: Path, count: int, truth: list[dict] | None = None) -> Sample:
     """`count` frames spread over the video (the validator's challenges are separate moments)."""
     from scoreminer.video.source import FrameSource
@@ -77,7 +67,7 @@ def sample_from_video(video: Path, count: int, truth: list[dict] | None = None) 
     return Sample(
         [all_frames[n] for n in numbers],
         numbers,
-        {n: truth_boxes(by_number[n]) for n in numbers} if by_number else None,
+        boxes_of([by_number[n] for n in numbers], [])[0] if by_number else None,
         str(video),
     )
 
@@ -98,31 +88,36 @@ def sample_from_images(folder: Path, count: int) -> Sample:
 
 
 def reference_answers(settings: Settings, config: dict, frames: list[np.ndarray]) -> list[list[dict]]:
-    """What the served torch model answers for the same frames at the chute's size and floors: the stand-in for
-    the chute's GPU answer the validator compares the CPU rerun with."""
-    from scoreminer.inference.yolo import load_yolo
+    """What `serve`'s detector and floors answer for the same frames at the chute's input size (the detector, then
+    people at their floor and the best ball at its own): the stand-in for the chute's GPU answer that the
+    validator compares its CPU rerun with."""
+    from scoreminer.contract.score_vision import BALL
+    from scoreminer.inference.ball import ConfidenceFloors, join
+    from scoreminer.inference.yolo import YoloDetector
+    from scoreminer.inference.yolo.loader import RunOptions
 
     detector = config.get("detector")
     if not detector:
         return [[] for _ in frames]  # no detector in the chute: both sides answer no boxes
-    model = load_yolo(settings.player_model_path, "detect")
-    floors = {int(k): float(v) for k, v in detector.get("class_confidence", {}).items()}
-    lowest = min([float(detector["confidence"]), *floors.values()])
-    one = {int(k) for k in detector.get("one_per_frame", [])}
+    people = float(detector["confidence"])
+    ball = float(detector.get("class_confidence", {}).get(str(BALL), people))
+    floors = ConfidenceFloors(people, ball)
+    model = YoloDetector(
+        settings.player_model_path, RunOptions("cpu", False, int(detector["imgsz"]), 1, min(people, ball))
+    )
     table = {int(k): int(v) for k, v in detector["class_ids"].items()}
     answers = []
     for frame in frames:
-        result = model.predict(frame, imgsz=int(detector["imgsz"]), conf=lowest, device="cpu", verbose=False)[0]
-        boxes, seen = [], set()
-        order = np.argsort(-result.boxes.conf.numpy())
-        for i in order:
-            c, conf = int(result.boxes.cls[i]), float(result.boxes.conf[i])
-            if conf < floors.get(c, float(detector["confidence"])) or c not in table or (c in one and c in seen):
-                continue
-            seen.add(c)
-            x1, y1, x2, y2 = (int(round(float(v))) for v in result.boxes.xyxy[i])
-            boxes.append({"x1": x1, "y1": y1, "x2": x2, "y2": y2, "cls_id": table[c], "conf": conf})
-        answers.append(boxes)
+        found = join(*floors.split(model([frame])[0]))
+        answers.append(
+            [
+                {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "cls_id": table[int(c)], "conf": float(conf)}
+                for (x1, y1, x2, y2), c, conf in zip(
+                    np.rint(found.xyxy).astype(int).tolist(), found.class_id, found.confidence, strict=True
+                )
+                if int(c) in table
+            ]
+        )
     return answers
 
 
@@ -219,16 +214,9 @@ def _shape_row(run: SandboxRun) -> Row:
 
 def _element_score(element: Element, sample: Sample, run: SandboxRun) -> tuple[dict, str]:
     assert sample.truth is not None
-    answer: dict[int, list[Box]] = {}
-    keypoints: dict[int, list] = {}
-    for n, frames in zip(sample.numbers, run.answers, strict=True):
-        result = frames[0]
-        answer[n] = [
-            Box(b["x1"], b["y1"], b["x2"], b["y2"], element.objects[b["cls_id"]], b.get("conf", 1.0))
-            for b in result["boxes"]
-            if 0 <= b["cls_id"] < len(element.objects)
-        ]
-        keypoints[n] = result.get("keypoints", [])
+    # each call answered one frame as frame 0: number them as the sample's frames
+    numbered = [{**frames[0], "frame_id": n} for n, frames in zip(sample.numbers, run.answers, strict=True)]
+    answer, keypoints = boxes_of(numbered, element.objects)
     height, width = sample.frames[0].shape[:2]
     images = dict(zip(sample.numbers, sample.frames, strict=True))
     scored = score_element(element, sample.truth, answer, (width, height), keypoints, images)

@@ -6,15 +6,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from scoreminer.scoring.elements import Box, iou
+
 MATCH_LINE = 0.95  # mean IoU over frames the validator needs
 
 
 def _iou(a: Mapping, b: Mapping) -> float:
-    w = min(a["x2"], b["x2"]) - max(a["x1"], b["x1"])
-    h = min(a["y2"], b["y2"]) - max(a["y1"], b["y1"])
-    inter = max(0.0, w) * max(0.0, h)
-    union = (a["x2"] - a["x1"]) * (a["y2"] - a["y1"]) + (b["x2"] - b["x1"]) * (b["y2"] - b["y1"]) - inter
-    return inter / union if union > 0 else 0.0
+    return iou(Box(a["x1"], a["y1"], a["x2"], a["y2"], ""), Box(b["x1"], b["y1"], b["x2"], b["y2"], ""))
 
 
 def frame_agreement(reference: Sequence[Mapping], local: Sequence[Mapping]) -> float:

@@ -14,6 +14,7 @@ import resource
 import site
 import sys
 import sysconfig
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -51,10 +52,18 @@ def run_sandboxed(
     folder: Path, challenges: list[list[np.ndarray]], overrides: dict | None = None, cpus: int = CPUS
 ) -> SandboxRun:
     """Load `folder`'s Miner in a fresh child and time one predict_batch call per challenge; `overrides` replace
-    keys of chute.json in a copy (input size, threads) so variants run without a rebuild."""
+    keys of chute.json in a temporary copy (input size, threads) so variants run without a rebuild."""
+    if not overrides:
+        return _run_child(folder, challenges, cpus)
+    # made and removed here, not in the child: a child killed at its deadline cannot clean up after itself
+    with tempfile.TemporaryDirectory(prefix="scoreminer-chute-variant-") as copy:
+        return _run_child(_with_overrides(folder, Path(copy), overrides), challenges, cpus)
+
+
+def _run_child(folder: Path, challenges: list[list[np.ndarray]], cpus: int) -> SandboxRun:
     context = multiprocessing.get_context("spawn")  # a clean interpreter: nothing of this process leaks in
     parent, child = context.Pipe()
-    worker = context.Process(target=_worker, args=(str(folder), overrides or {}, cpus, child), daemon=True)
+    worker = context.Process(target=_worker, args=(str(folder), cpus, child), daemon=True)
     worker.start()
     child.close()
     run = SandboxRun()
@@ -105,7 +114,7 @@ def _refuse_sockets(*args: Any, **kwargs: Any) -> Any:
     raise OSError("network access is disabled while predict_batch runs")
 
 
-def _worker(folder: str, overrides: dict, cpus: int, pipe: Any) -> None:
+def _worker(folder: str, cpus: int, pipe: Any) -> None:
     report: dict[str, Any] = {"stage": "limits"}
     root = Path(folder)
     try:
@@ -115,8 +124,6 @@ def _worker(folder: str, overrides: dict, cpus: int, pipe: Any) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
         resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES, OPEN_FILES))
         challenges = pipe.recv()
-        if overrides:
-            root = _with_overrides(root, overrides)
         report["stage"] = "load"
         sys.path.insert(0, str(root))  # as if run from the repo: a sibling .py is found, and then refused
         guard = _Whitelist()
@@ -154,25 +161,17 @@ def _worker(folder: str, overrides: dict, cpus: int, pipe: Any) -> None:
         report["error"] = f"{type(exc).__name__}: {exc}"
         report["traceback"] = traceback.format_exc(limit=3)
     report.pop("traceback", None)
-    if overrides and root != Path(folder):
-        import shutil
-
-        shutil.rmtree(root, ignore_errors=True)  # the variant's temp copy (links and a chute.json)
     pipe.send(report)
 
 
-def _with_overrides(root: Path, overrides: dict) -> Path:
-    """A temp copy of the folder (weights linked, not copied) whose chute.json carries `overrides`."""
-    import tempfile
-
-    copy = Path(tempfile.mkdtemp(prefix="chute-variant-"))
+def _with_overrides(root: Path, copy: Path, overrides: dict) -> Path:
+    """`copy` holding links to `root`'s files and a chute.json that carries `overrides` ("section.key": value)."""
     for path in root.iterdir():
-        if path.is_file():
+        if path.is_file() and path.name != "chute.json":
             (copy / path.name).symlink_to(path.resolve())
     config = json.loads((root / "chute.json").read_text())
     for key, value in overrides.items():
         section, _, name = key.rpartition(".")
         (config[section] if section else config)[name] = value
-    (copy / "chute.json").unlink()
     (copy / "chute.json").write_text(json.dumps(config))
     return copy

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from scoreminer.commands.common import Demo, Json, console, demo_preset, err_console
+from scoreminer.commands.common import Demo, Json, console, demo_preset, err_console, load_manifest
 
 chute_app = typer.Typer(
     no_args_is_help=True, help="Build, check and serve a Turbo Vision open-source-track chute miner."
@@ -23,26 +23,9 @@ ManifestOption = Annotated[
 ]
 
 
-def load_element(ctx: typer.Context, manifest: Path | None, element: str | None, say: bool = True):
-    """The Element asked for, from --manifest, else the live index, else the shipped football manifest."""
-    from scoreminer.contract.manifest import read_manifest
-    from scoreminer.errors import ManifestError
-    from scoreminer.network.manifest import fetch_manifest
-
-    if manifest is not None:
-        return read_manifest(manifest), str(manifest)
-    settings = ctx.obj.settings(lenient=True)
-    try:
-        return fetch_manifest(settings.manifest_url), settings.manifest_url
-    except ManifestError as exc:
-        if say:
-            err_console.print(f"[yellow]{exc.problem}; using the shipped football manifest[/]", highlight=False)
-        return read_manifest(None), "shipped football manifest"
-
-
 def elements_cmd(ctx: typer.Context, manifest: ManifestOption = None, as_json: Json = False) -> None:
     """List the manifest's Elements: objects, pillars, latency line and weight."""
-    found, source = load_element(ctx, manifest, None, say=not as_json)
+    found, source = load_manifest(ctx, manifest, say=not as_json)
     if as_json:
         typer.echo(json.dumps({"source": source, "elements": [e.model_dump() for e in found.elements]}, indent=2))
         return
@@ -84,8 +67,8 @@ def build_cmd(
     """Export the served models to ONNX and write miner.py, chute.json, chute_config.yml and a README into OUT."""
     from scoreminer.chute.build import build_chute
 
-    chosen, _ = load_element(ctx, manifest, element, say=not as_json)
-    chosen = chosen.element(element)
+    found, _ = load_manifest(ctx, manifest, say=not as_json)
+    chosen = found.element(element)
     settings = ctx.obj.settings(demo_preset(demo))
     built = build_chute(out.resolve(), settings, chosen, threads)
     if as_json:
@@ -123,7 +106,7 @@ def check_cmd(
 
     if not folder.is_dir():
         raise ChuteError(f"{folder} is not a folder", "give the folder `scoreminer chute build` wrote")
-    found, _ = load_element(ctx, manifest, element, say=not as_json)
+    found, _ = load_manifest(ctx, manifest, say=not as_json)
     chosen = found.element(element)
     settings = ctx.obj.settings(demo_preset(demo))
     if images is not None:
@@ -182,11 +165,13 @@ def _demo_sample(count: int, say: bool):
     from scoreminer.chute.check import sample_from_video
     from scoreminer.demo.render import render_clip
 
-    folder = Path(tempfile.mkdtemp(prefix="scoreminer-chute-"))
     if say:
         err_console.print(f"rendering {count * 5} demo frames (seed 950) …", highlight=False)
-    truth = render_clip(folder / "clip.mp4", seed=950, frames=count * 5)
-    return sample_from_video(folder / "clip.mp4", count, truth)
+    with tempfile.TemporaryDirectory(prefix="scoreminer-chute-") as folder:  # the sample keeps the frames
+        clip = Path(folder) / "clip.mp4"
+        sample = sample_from_video(clip, count, render_clip(clip, seed=950, frames=count * 5))
+    sample.source = "a demo render (seed 950)"
+    return sample
 
 
 def _ints(text: str) -> list[int]:

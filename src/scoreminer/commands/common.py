@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from scoreminer.settings import Preset, Settings, load_settings
+
+if TYPE_CHECKING:
+    from scoreminer.contract.manifest import Manifest
 
 console = Console()
 err_console = Console(stderr=True)
@@ -45,3 +48,20 @@ def demo_miner_preset() -> tuple[Preset, Path]:
     from scoreminer.demo.presets import demo_miner
 
     return demo_miner(Path("demo").resolve())
+
+
+def load_manifest(ctx: typer.Context, manifest: Path | None, say: bool = True) -> tuple[Manifest, str]:
+    """(manifest, where it came from): --manifest, else the live index (MANIFEST_URL), else the shipped one."""
+    from scoreminer.contract.manifest import read_manifest
+    from scoreminer.errors import ManifestError
+    from scoreminer.network.manifest import fetch_manifest
+
+    if manifest is not None:
+        return read_manifest(manifest), str(manifest)
+    settings = ctx.obj.settings(lenient=True)
+    try:
+        return fetch_manifest(settings.manifest_url), settings.manifest_url
+    except ManifestError as exc:
+        if say:
+            err_console.print(f"[yellow]{exc.problem}; using the shipped football manifest[/]", highlight=False)
+        return read_manifest(None), "shipped football manifest"

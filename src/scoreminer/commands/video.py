@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from scoreminer import terminal
-from scoreminer.commands.common import Demo, Json, console, demo_preset, err_console
+from scoreminer.commands.common import Demo, Json, console, demo_preset, err_console, load_manifest
 from scoreminer.errors import UsageError
 
 
@@ -186,13 +186,12 @@ def _score_element(
     ctx: typer.Context, answer: Path, element_id: str, truth: Path | None, manifest: Path | None, video: Path | None,
     as_json: bool,
 ) -> None:  # fmt: skip
-    from scoreminer.commands.chute import load_element
     from scoreminer.errors import AnswerFileError
     from scoreminer.scoring.elements import boxes_of, read_chute_frames, score_element
 
     if truth is None:
         raise UsageError("score --element needs --truth (the true boxes)")
-    found, _ = load_element(ctx, manifest, element_id, say=not as_json)
+    found, _ = load_manifest(ctx, manifest, say=not as_json)
     chosen = found.element(element_id)
     sides = []
     for path in (answer, truth):

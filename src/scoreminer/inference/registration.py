@@ -10,6 +10,7 @@ across stride gaps, and frames without a trusted fit keep the raw confident keyp
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 import cv2
@@ -218,8 +219,10 @@ class Registrar:
             shot += int(i > 0 and not same_shot[(fitted[i - 1], n)])
             shot_of[n] = shot
         smoothed = {}
-        for n in fitted:
-            near = [m for m in fitted if shot_of[m] == shot_of[n] and abs(m - n) <= 3 * SMOOTH_FRAMES]
+        reach = 3 * SMOOTH_FRAMES
+        for n in fitted:  # in frame order: the neighbours within reach are one slice of the list
+            window = fitted[bisect_left(fitted, n - reach) : bisect_right(fitted, n + reach)]
+            near = [m for m in window if shot_of[m] == shot_of[n]]
             weights = np.exp(-(((np.array(near) - n) / SMOOTH_FRAMES) ** 2))
             total = sum(w * raw[m] for w, m in zip(weights, near, strict=True))
             smoothed[n] = normalise(total / weights.sum())

@@ -12,6 +12,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from scoreminer.contract.manifest import Element
+from scoreminer.pitch import keypoints as template_points
+from scoreminer.pitch import line_polylines
 
 IOU_LEVELS = (0.3, 0.5)
 COUNT_LEVEL = 0.3
@@ -286,9 +288,6 @@ def keypoint_line_score(points: Sequence[Sequence[float]], frame: np.ndarray) ->
 
     The validator warps its template picture (lines drawn some pixels wide); this draws the template's lines
     2 px wide in the frame instead, so a score may differ from the validator's by the line width's share."""
-    from scoreminer.pitch import keypoints as template_points
-    from scoreminer.pitch import line_polylines
-
     height, width = frame.shape[:2]
     answer = np.asarray(points, np.float64).reshape(-1, 2)
     template = template_points()[:, :2].astype(np.float64)
