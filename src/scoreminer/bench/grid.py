@@ -20,12 +20,14 @@ class BenchConfig:
     reference: bool = False
     backend: str = "torch"
     preprocess: str = "auto"
+    precision: str = "f32"  # OpenVINO's inference precision (the other runtimes ignore it)
 
     @property
     def label(self) -> str:
         """Short: `ref 1280/640 fp32` for the stock loop, `s2 b8 1280/640 fp16 openvino` for a row."""
         head = "ref" if self.reference else f"s{self.stride} b{self.batch}"
         tail = "" if self.backend == "torch" else f" {self.backend}"
+        tail += f" {self.precision}" if self.backend == "openvino" else ""
         tail += "" if self.preprocess == "auto" else f" {self.preprocess}"
         return f"{head} {self.imgsz}/{self.pitch_imgsz} {'fp16' if self.half else 'fp32'}{tail}"
 
@@ -39,6 +41,7 @@ class BenchConfig:
             f"PITCH_IMG_SIZE={self.pitch_imgsz}",
             f"HALF={'true' if self.half else 'false'}",
             f"BACKEND={self.backend}",
+            *([f"OPENVINO_PRECISION={self.precision}"] if self.backend == "openvino" else []),
             *chosen,
         ]
 
@@ -62,14 +65,21 @@ def build_grid(
     precisions: list[bool],
     backends: list[str] | None = None,
     preprocesses: list[str] | None = None,
+    openvino_precisions: list[str] | None = None,
 ) -> list[BenchConfig]:
-    """The reference row (stride 1, batch 1, largest sizes, fp32, torch) first, then every combination."""
+    """The reference row (stride 1, batch 1, largest sizes, fp32, torch) first, then every combination
+    (OpenVINO rows once per precision in `openvino_precisions`)."""
     pitch: list[int | None] = list(pitch_sizes) if pitch_sizes else [None]
     rows = [BenchConfig(1, 1, max(sizes), max(pitch_sizes or sizes), False, reference=True)]
     for backend, pre, stride, batch, size, psize, half in itertools.product(
         backends or ["torch"], preprocesses or ["auto"], strides, batches, sizes, pitch, precisions
     ):
-        rows.append(BenchConfig(stride, batch, size, psize or size, half, backend=backend, preprocess=pre))
+        for precision in (openvino_precisions or ["f32"]) if backend == "openvino" else ["f32"]:
+            rows.append(
+                BenchConfig(
+                    stride, batch, size, psize or size, half, backend=backend, preprocess=pre, precision=precision
+                )
+            )
     return rows
 
 
@@ -92,4 +102,12 @@ def parse_backends(text: str) -> list[str]:
         raise UsageError(
             f"--backend {text!r}: {', '.join(unknown) or 'empty'}", f"use comma-separated {', '.join(BACKENDS)}"
         )
+    return names
+
+
+def parse_precisions(text: str) -> list[str]:
+    """ "f32,bf16" → both (order kept); UsageError for an unknown name."""
+    names = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if not names or any(name not in ("f32", "bf16", "auto") for name in names):
+        raise UsageError(f"--openvino-precision {text!r} is not allowed", "use comma-separated f32, bf16, auto")
     return names

@@ -43,6 +43,7 @@ class ModelCache:
             player_imgsz=config.imgsz,
             pitch_imgsz=config.pitch_imgsz,
             backend=config.backend,
+            openvino_precision=config.precision,
             threads=self.threads_for(config),
             preprocess="per-model" if reference else config.preprocess,
             config=replace(

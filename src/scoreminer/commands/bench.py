@@ -56,13 +56,19 @@ def benchmark_cmd(
         str | None,
         typer.Option("--preprocess", help="Letterboxing to compare: per-model,shared (default: PREPROCESS)."),
     ] = None,
+    openvino_precision: Annotated[
+        str | None,
+        typer.Option(
+            "--openvino-precision", help="OpenVINO precisions to compare side by side: f32,bf16 (default: setting)."
+        ),
+    ] = None,
     demo: Demo = False,
     as_json: Json = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write every row to this CSV file.")] = None,
 ) -> None:
     """Measure stride / batch / image size / precision on a video: speed, and the quality each costs."""
     from scoreminer.bench import report as bench_report
-    from scoreminer.bench.grid import build_grid, parse_backends, parse_ints, parse_preprocesses
+    from scoreminer.bench.grid import build_grid, parse_backends, parse_ints, parse_precisions, parse_preprocesses
     from scoreminer.bench.prepare import prepare_models, prepare_video, work_folder
     from scoreminer.bench.runner import ModelCache, run_benchmark
     from scoreminer.inference.actions.spotter import make_spotter
@@ -92,6 +98,7 @@ def benchmark_cmd(
         halves,
         backends,
         preprocesses,
+        parse_precisions(openvino_precision) if openvino_precision else [settings.openvino_precision],
     )
     expected = json.loads(reference.read_text())["frames"] if reference else None
     actions = settings.protocol == "turbovision-private"

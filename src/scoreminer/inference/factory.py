@@ -29,6 +29,7 @@ class Wiring:
     threads: int
     config: PipelineConfig
     preprocess: str = "auto"  # as asked: `auto` is resolved for the device
+    openvino_precision: str = "f32"
 
     @classmethod
     def from_settings(cls, settings: Settings, sightings: bool | None = None) -> Wiring:
@@ -45,6 +46,7 @@ class Wiring:
             settings.threads,
             pipeline_config(settings, sightings),
             settings.preprocess,
+            settings.openvino_precision,
         )
 
 
@@ -59,6 +61,7 @@ class ModelStore:
 
         # torch models serve every size and batch; an export is made for exactly one of each
         key = (str(path), options.half, backend) + (() if backend == "torch" else (options.imgsz, options.batch_size))
+        key += (options.precision,) if backend == "openvino" else ()
         if key not in self.models:
             self.models[key] = load_model(path, task, backend, options, cache)
         return self.models[key]
@@ -105,8 +108,9 @@ def wire(wiring: Wiring, store: ModelStore | None = None, warm_shape: tuple[int,
     backend = choose_backend(wiring.backend, device)
     batch = wiring.config.batch_size
     shared = shares_preprocessing(wiring.preprocess, device)
-    player = RunOptions(device, half, wiring.player_imgsz, batch, wiring.confidence, shared)
-    pitch = RunOptions(device, half, wiring.pitch_imgsz, batch, wiring.confidence, shared)
+    precision = wiring.openvino_precision
+    player = RunOptions(device, half, wiring.player_imgsz, batch, wiring.confidence, shared, precision)
+    pitch = RunOptions(device, half, wiring.pitch_imgsz, batch, wiring.confidence, shared, precision)
     player_model, player_backend = store.get(wiring.player, "detect", backend, player, wiring.export_cache)
     pitch_model, pitch_backend = store.get(wiring.pitch, "pose", backend, pitch, wiring.export_cache)
     detector = YoloDetector(wiring.player, player, player_model)

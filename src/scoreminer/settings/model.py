@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         "Inference runtime; auto: TensorRT on CUDA (else torch), OpenVINO on CPU (else torch).",
         "auto, torch, onnx, openvino, tensorrt",
     )
+    openvino_precision: Literal["f32", "bf16", "auto"] = _f(
+        "f32",
+        "OpenVINO's inference precision on the CPU. f32 gives the same answer on every CPU; bf16 is faster where "
+        "the CPU has AVX-512 BF16 or AMX but answers differ (a spot check reruns the image on another machine); "
+        "auto lets OpenVINO choose, which is bf16 on such CPUs.",
+        "f32, bf16, auto",
+    )
     preprocess: Literal["auto", "shared", "per-model"] = _f(
         "auto",
         "Letterbox each batch once on the model's device and feed both models from it (shared), or let "

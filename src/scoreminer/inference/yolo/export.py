@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -164,6 +165,8 @@ def _load_exported(weights: Path, task: str, backend: str, options: RunOptions, 
                 half=options.half,
                 verbose=False,
             )
+            if backend == "openvino":
+                pin_openvino_precision(model, artifact, options)
             return model
         except Exception:
             if attempt == 2:
@@ -171,3 +174,30 @@ def _load_exported(weights: Path, task: str, backend: str, options: RunOptions, 
             log.warning("cached %s export %s is unreadable; exporting again", backend, artifact.parent.name)
             shutil.rmtree(artifact.parent, ignore_errors=True)
     raise AssertionError("unreachable")
+
+
+def pin_openvino_precision(model: Any, artifact: Path, options: RunOptions) -> str:
+    """Recompile the OpenVINO model ultralytics opened with the asked inference precision; returns the one in use.
+
+    ultralytics compiles without a precision hint, so OpenVINO runs bf16 wherever the CPU has AVX-512 BF16 or AMX
+    and the same weights answer differently on another machine."""
+    import openvino as ov
+
+    holder = model.predictor.model
+    holder = getattr(holder, "backend", holder)  # ultralytics 8.4 keeps the runtime one level down
+    if options.precision != "auto" and options.device == "cpu":
+        core = ov.Core()
+        xml = artifact if artifact.is_file() else next(artifact.glob("*.xml"))
+        config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": options.precision}
+        compile_model = functools.partial(core.compile_model, device_name="CPU", config=config)
+        holder.compile_model = compile_model  # ultralytics recompiles through it when a shape changes
+        holder.ov_compiled_model = compile_model(core.read_model(str(xml)))
+    return openvino_precision(model)
+
+
+def openvino_precision(model: Any) -> str:
+    """The inference precision an OpenVINO model ultralytics runs actually uses (`f32`, `bf16`, `f16`)."""
+    holder = model.predictor.model
+    holder = getattr(holder, "backend", holder)
+    hint = holder.ov_compiled_model.get_property("INFERENCE_PRECISION_HINT")
+    return hint.to_string() if hasattr(hint, "to_string") else str(hint)

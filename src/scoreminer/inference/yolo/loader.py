@@ -22,7 +22,8 @@ HOW_TO_GET = (
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How a model is run: device, precision, input size, batch size, confidence floor, shared letterboxing."""
+    """How a model is run: device, half, input size, batch size, confidence floor, shared letterboxing, and the
+    OpenVINO precision."""
 
     device: str
     half: bool
@@ -30,6 +31,7 @@ class RunOptions:
     batch_size: int
     confidence: float
     shared: bool = False
+    precision: str = "f32"  # OpenVINO's inference precision hint: f32, bf16 or auto (its own choice)
 
 
 def resolve_device(wanted: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from ultralytics import YOLO
 from ultralytics.utils.torch_utils import strip_optimizer
@@ -28,25 +29,32 @@ def train(
     batch: int,
     start: Path | None = None,
     hours: float | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> Path:
-    """Train from `start` (fine-tune) or a random-weight model of `scale`, `hours` capping the wall time.
+    """Train from `start` (fine-tune) or a random-weight model of `scale`, `hours` capping the wall time;
+    `overrides` beat the defaults here (augmentation, val). A run whose `last.pt` is there resumes instead.
 
-    Returns the best weights."""
-    start = start or build_standin(work / f"{task}-init.pt", task, scale)
-    model = YOLO(str(start), task=task)
-    budget = {"time": hours} if hours else {}
-    model.train(
-        data=str(data),
-        epochs=epochs,
-        imgsz=imgsz,
-        batch=batch,
-        project=str(work),
-        name=task,
-        **COMMON,
-        **AUGMENT[task],
-        **budget,
-    )
-    return work / task / "weights" / "best.pt"
+    Returns the best weights (the last ones when validation is off)."""
+    overrides = overrides or {}
+    weights = work / task / "weights"
+    last = weights / "last.pt"
+    if last.is_file() and _unfinished(last):
+        YOLO(str(last), task=task).train(resume=True)
+    else:
+        start = start or build_standin(work / f"{task}-init.pt", task, scale)
+        model = YOLO(str(start), task=task)
+        budget = {"time": hours} if hours else {}
+        options = {**COMMON, **AUGMENT[task], **budget, **overrides}
+        model.train(data=str(data), epochs=epochs, imgsz=imgsz, batch=batch, project=str(work), name=task, **options)
+    best = weights / "best.pt"
+    return best if best.is_file() and overrides.get("val", True) else last
+
+
+def _unfinished(last: Path) -> bool:
+    # ultralytics keeps the optimizer in a checkpoint until the run ends, then strips it.
+    import torch
+
+    return torch.load(last, map_location="cpu", weights_only=False).get("optimizer") is not None
 
 
 def install(weights: Path, target: Path) -> Path:
