@@ -194,7 +194,7 @@ def test_openvino_rows_name_their_precision_and_are_measured_side_by_side():
     grid = build_grid([2], [8], [640], [320], [False], ["torch", "openvino"], None, ["f32", "bf16"])
     labels = [row.label for row in grid]
     assert labels == [
-        "ref 640/640 fp32",
+        "ref 640/320 fp32",
         "s2 b8 640/320 fp32",
         "s2 b8 640/320 fp32 openvino f32",
         "s2 b8 640/320 fp32 openvino bf16",
