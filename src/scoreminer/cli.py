@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from scoreminer.commands import bench, chain, challenge, chute, demo, deploy, doctor, keys, serve, video
+from scoreminer.commands import bench, chain, challenge, chute, demo, deploy, doctor, evaluate, keys, serve, video
 from scoreminer.commands.common import CliState, err_console
 from scoreminer.errors import ScoreminerError, UsageError
 from scoreminer.settings import check_keys, find_env_file
@@ -126,6 +126,7 @@ app.command("doctor", help="Alias of check-env.")(doctor.check_env)
 app.command("sync-metagraph")(chain.sync_metagraph_cmd)
 app.command("process-video")(video.process_video_cmd)
 app.command("score")(video.score_cmd)
+app.command("evaluate")(evaluate.evaluate_cmd)
 app.command("serve")(serve.serve_cmd)
 app.command("pm2")(serve.pm2_cmd)
 app.command("challenge")(challenge.challenge_cmd)

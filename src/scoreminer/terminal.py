@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,6 +16,9 @@ from scoreminer.doctor.report import DoctorReport
 from scoreminer.inference.summary import RunSummary
 from scoreminer.network.chain.sync import SyncResult
 from scoreminer.network.challenge import ChallengeReport
+
+if TYPE_CHECKING:  # the evaluation runner pulls in the models' stack; a table needs only its type
+    from scoreminer.evaluation.runner import Evaluation
 
 STATUS_STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
 
@@ -187,6 +191,69 @@ def frame_progress(console: Console, total: int) -> Iterator[Callable[[int], Non
             progress.update(task, completed=done, fps=f"{done / elapsed:.1f}" if elapsed else "–")
 
         yield advance
+
+
+@contextmanager
+def item_progress(console: Console, total: int, what: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar over `total` items (frames of a labelled folder); yields a callback taking items done."""
+    columns = [TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(what, total=total or None)
+        yield lambda done: progress.update(task, completed=done)
+
+
+def evaluation_table(result: Evaluation, title: str) -> Table:
+    """`evaluate`'s figures: per class (detection) or raw and answered keypoints (pose), total then per group."""
+    table = Table(title=title, caption=_EVALUATION_CAPTION[result.task])
+    rows = [("all", result.total), *result.groups.items()] if len(result.groups) > 1 else [("all", result.total)]
+    if result.task == "detect":
+        for column in ("group", "frames", "class", "truth", "answered", "P", "R", "F1", "AP50"):
+            table.add_column(column, justify="left" if column in ("group", "class") else "right")
+        for name, figures in rows:
+            for i, (label, c) in enumerate(figures.classes.items()):
+                head = (name, str(figures.frames)) if i == 0 else ("", "")
+                cells = (c.precision, c.recall, c.f1, c.ap50)
+                table.add_row(*head, label, str(c.truth), str(c.answered), *(_num(v) for v in cells))
+            mean = [c.ap50 for c in figures.classes.values() if c.ap50 is not None]
+            both = f"{_num(sum(mean) / len(mean) if mean else None)} ({_num(figures.element_map50)})"
+            table.add_row("", "", "[dim]mAP50 (element)[/]", "", "", "", "", "", both, end_section=True)
+        return table
+    for column in (
+        "group",
+        "frames",
+        "keypoints",
+        "labelled",
+        "answered",
+        "within",
+        "recall",
+        "median px",
+        "unlabelled answered",
+    ):
+        table.add_column(column, justify="left" if column in ("group", "keypoints") else "right")
+    for name, figures in rows:
+        for i, (kind, k) in enumerate((("raw", figures.raw), ("answered", figures.answered))):
+            assert k is not None
+            head = (name, str(figures.frames)) if i == 0 else ("", "")
+            table.add_row(
+                *head,
+                kind,
+                str(k.labelled),
+                str(k.answered),
+                str(k.within),
+                _num(k.recall),
+                _num(k.median_px, 1),
+                str(k.unlabelled_answered),
+                end_section=i == 1,
+            )
+    return table
+
+
+_EVALUATION_CAPTION = {
+    "detect": "IoU 0.5, greedy by confidence per class; one ball per frame as answered; element mAP50: the open-source "
+    "track's adaptive IoU",
+    "pose": "within: labelled keypoints answered within 2 % of the frame width (38 px at 1920); errors at 1920 wide; "
+    "answered: after registration (and line fitting when LINE_FIT_EVERY > 0)",
+}
 
 
 def challenge_report(report: ChallengeReport, validator: str) -> Table:
