@@ -30,6 +30,7 @@ import numpy as np
 import yaml
 
 from scoreminer.contract.score_vision import BALL, CLASS_NAMES, GOALKEEPER, REFEREE
+from scoreminer.demo.dataset import DatasetSpec, export
 from scoreminer.demo.presets import PITCH, PITCH_IMG_SIZE, PLAYER, PLAYER_IMG_SIZE, WEIGHTS
 from scoreminer.evaluation.dataset import LabelledFrame, load_folder
 from scoreminer.inference.yolo.training import install, train
@@ -138,6 +139,23 @@ def prepare_pose(real: Path, out: Path) -> Path:
     return out / "data.yaml"
 
 
+def add_renders(renders: Path, task: str, out: Path) -> int:
+    """Link the rendered training images of `task` (scoreminer.demo.dataset's export) into the train split: other
+    kits, pitches and cameras, and the exact truth `make demo` is judged by."""
+    if not (renders / f"{task}.yaml").is_file():
+        spec = DatasetSpec(train_seeds=tuple(range(100, 110)), val_seeds=(200,), frames_per_seed=20, played=True)
+        export(renders, spec)
+    count = 0
+    for image in sorted((renders / task / "images" / "train").glob("*")):
+        label = renders / task / "labels" / "train" / f"{image.stem}.txt"
+        for source, target in ((image, out / "images" / "train"), (label, out / "labels" / "train")):
+            link = target / f"render_{source.name}"
+            if not link.exists():
+                link.symlink_to(source)
+        count += 1
+    return count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/real")
@@ -146,6 +164,9 @@ def main() -> None:
     parser.add_argument("--detect-epochs", type=int, default=35)
     parser.add_argument("--pose-epochs", type=int, default=150)
     parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--renders", type=Path, default=None, help="rendered frames to mix in (default: under --work)")
+    parser.add_argument("--no-renders", action="store_true", help="real frames only")
+    parser.add_argument("--start", type=Path, default=None, help="with --only: start from these weights")
     parser.add_argument("--install", action="store_true", help="copy the final weights into the package")
     args = parser.parse_args()
     os.environ.setdefault("YOLO_OFFLINE", "1")
@@ -156,13 +177,16 @@ def main() -> None:
         folder = args.work / f"data-{task}"
         prepare = prepare_detect if task == "detect" else prepare_pose
         spec = folder / "data.yaml" if (folder / "data.yaml").is_file() else prepare(args.real, folder)
+        if not args.no_renders:
+            print(json.dumps({task: {"renders": add_renders(args.renders or args.work / "renders", task, folder)}}))
         name, imgsz, epochs = (
             (PLAYER, CROP, args.detect_epochs) if task == "detect" else (PITCH, PITCH_IMG_SIZE, args.pose_epochs)
         )
         augment = {"val": False, "close_mosaic": 5}
         if task == "pose":
             augment |= {"fliplr": 0.5, "mosaic": 0.5, "degrees": 0.0, "scale": 0.3}
-        best = train(task, spec, args.work, epochs, imgsz, "tiny", args.batch, WEIGHTS / name, overrides=augment)
+        start = args.start or WEIGHTS / name
+        best = train(task, spec, args.work, epochs, imgsz, "tiny", args.batch, start, overrides=augment)
         print(json.dumps({task: {"weights": str(best), "wall_s": round(time.time() - started), "epochs": epochs}}))
         if args.install:
             install(best, WEIGHTS / name)

@@ -174,6 +174,11 @@ def test_pose_labels_with_unlabelled_points(tmp_path):
     assert raw.median_px == pytest.approx(5.0, abs=0.01) and raw.recall == 1.0  # labels keep 6 decimals
     assert registered.unlabelled_answered == len(visible) - 6 and registered.within == 6
     assert template().shape == (32, 2)
+    # below the keypoint floor nothing is answered, raw or registered (as serve's answer drops them)
+    unsure = model.copy()
+    unsure[answered, 2] = 0.3
+    low = evaluate(data, pipeline(keypoints=FixedKeypoints(unsure)), ConfidenceFloors(), 0.5, 0).total
+    assert low.raw.answered == 0 and low.answered.answered == 0 and low.answered.recall == 0.0
 
 
 def test_bad_folders_give_clear_errors(tmp_path):

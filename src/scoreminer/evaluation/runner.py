@@ -20,7 +20,8 @@ from scoreminer.evaluation.metrics import (
     element_map50,
     keypoint_figures,
 )
-from scoreminer.inference.ball import ConfidenceFloors
+from scoreminer.inference.answer import answer_keypoints
+from scoreminer.inference.ball import ConfidenceFloors, join
 from scoreminer.inference.batch import FrameBatch
 from scoreminer.inference.pipeline import Pipeline
 from scoreminer.inference.registration import Registrar
@@ -96,6 +97,38 @@ def truth_boxes(frame: LabelledFrame, width: int, height: int) -> list[Box]:
     ]
 
 
+@dataclass(frozen=True)
+class StillAnswer:
+    """What serve answers for one still frame, and the pitch model's confident keypoints before registration."""
+
+    result: FrameResult
+    raw_keypoints: np.ndarray  # (32, 2) pixels, 0/0 below the keypoint floor
+
+
+def answer_still(
+    image: np.ndarray,
+    pipeline: Pipeline,
+    floors: ConfidenceFloors,
+    keypoint_confidence: float,
+    line_fit_every: int,
+    detect: bool = True,
+) -> StillAnswer:
+    """One frame through serve's models: people at their floor and one ball (no tracking: a still has no history),
+    keypoints registered to the template (fitted to the lines when LINE_FIT_EVERY > 0)."""
+    height, width = image.shape[:2]
+    batch = FrameBatch([image])
+    found = Detections.empty()
+    if detect:
+        people, ball = floors.split(pipeline.detector(batch)[0])
+        found = join(people, ball)
+    points = pipeline.keypoints(batch)[0]
+    raw = np.where(points[:, 2:3] >= keypoint_confidence, points[:, :2], 0.0)
+    registrar = Registrar(width, height, keypoint_confidence, line_fit_every)
+    result = FrameResult(0, found, points)
+    registrar.observe(result, image)
+    return StillAnswer(registrar.apply([result])[0], raw)
+
+
 def evaluate(
     data: LabelledSet,
     pipeline: Pipeline,
@@ -110,20 +143,15 @@ def evaluate(
     for done, frame in enumerate(data.frames, 1):
         image = read_frame(frame, aspect)
         height, width = image.shape[:2]
-        batch = FrameBatch([image])
         if data.task == "detect":
-            found = pipeline.detector(batch)[0]
+            found = pipeline.detector(FrameBatch([image]))[0]
             item: object = FrameBoxes(truth_boxes(frame, width, height), answered_boxes(found, floors), width, height)
         else:
             assert frame.keypoints is not None
-            points = pipeline.keypoints(batch)[0]
-            raw = np.where(points[:, 2:3] >= keypoint_confidence, points[:, :2], 0.0)
-            registrar = Registrar(width, height, keypoint_confidence, line_fit_every)
-            result = FrameResult(0, Detections.empty(), points)
-            registrar.observe(result, image)
-            registered = registrar.apply([result])[0].keypoints[:, :2]
+            still = answer_still(image, pipeline, floors, keypoint_confidence, line_fit_every, detect=False)
             truth = frame.keypoints * [width, height, 1.0]
-            item = ((truth, raw, width), (truth, registered, width))
+            answered = np.array(answer_keypoints(still.result.keypoints, width, height, keypoint_confidence))
+            item = ((truth, still.raw_keypoints, width), (truth, answered, width))
         per_frame.append((frame.group, item))
         if progress is not None:
             progress(done)

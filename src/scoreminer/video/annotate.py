@@ -24,7 +24,7 @@ def draw(image: np.ndarray, result: FrameResult, min_confidence: float) -> np.nd
         cv2.rectangle(image, (box[0], box[1]), (box[2], box[3]), colour, 2)
         cv2.putText(
             image,
-            f"{CLASS_NAMES.get(int(cls), cls)} #{track}",
+            f"{CLASS_NAMES.get(int(cls), cls)}" + (f" #{track}" if track >= 0 else ""),  # a still has no tracks
             (box[0], max(12, box[1] - 4)),
             cv2.FONT_HERSHEY_SIMPLEX,
             0.45,
