@@ -10,7 +10,20 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from scoreminer.commands import bench, chain, challenge, chute, demo, deploy, doctor, evaluate, keys, serve, video
+from scoreminer.commands import (
+    actions,
+    bench,
+    chain,
+    challenge,
+    chute,
+    demo,
+    deploy,
+    doctor,
+    evaluate,
+    keys,
+    serve,
+    video,
+)
 from scoreminer.commands.common import CliState, err_console
 from scoreminer.errors import ScoreminerError, UsageError
 from scoreminer.settings import check_keys, find_env_file
@@ -136,6 +149,7 @@ app.command("docker")(deploy.docker_cmd)
 app.add_typer(keys.hotkey_app, name="hotkey")
 app.add_typer(demo.demo_app, name="demo")
 app.add_typer(chute.chute_app, name="chute")
+app.add_typer(actions.actions_app, name="actions")
 app.command("elements")(chute.elements_cmd)
 
 
