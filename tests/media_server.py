@@ -11,7 +11,8 @@ from collections import Counter
 
 
 class MediaServer:
-    """Serves `files` at /video/<name>; /status/<code>, /reset, /slow, /huge, /huge-declared misbehave."""
+    """Serves `files` at /video/<name> (and a name holding a path at that path); /status/<code>, /reset, /slow,
+    /huge, /huge-declared misbehave."""
 
     def __init__(self, files: dict[str, bytes] | None = None, huge_bytes: int = 5 * 2**20) -> None:
         self.files = dict(files or {})
@@ -60,6 +61,8 @@ class MediaServer:
         path = handler.path
         if path.startswith("/video/") and path[7:] in self.files:
             self._send(handler, path, self.files[path[7:]])
+        elif path[1:] in self.files:  # any other path held as is (an audit bucket's keys)
+            self._send(handler, path, self.files[path[1:]])
         elif path.startswith("/status/"):
             handler.send_response(int(path.rsplit("/", 1)[1]))
             handler.end_headers()

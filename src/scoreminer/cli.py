@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from scoreminer.commands import (
     actions,
+    audit,
     bench,
     chain,
     challenge,
@@ -150,6 +151,7 @@ app.add_typer(keys.hotkey_app, name="hotkey")
 app.add_typer(demo.demo_app, name="demo")
 app.add_typer(chute.chute_app, name="chute")
 app.add_typer(actions.actions_app, name="actions")
+app.add_typer(audit.audit_app, name="audit")
 app.command("elements")(chute.elements_cmd)
 
 

@@ -13,6 +13,7 @@
      ├── AnswerFileError      a file given to `scoreminer score` is not an answer (exit 2)
      ├── ManifestError        a Turbo Vision manifest cannot be read or lacks the Element asked for (exit 2)
      ├── ChuteError           a chute folder cannot be built, loaded or served as the template would
+ ├── AuditError           the published audit index or one of its entries cannot be fetched or read
      └── RequestRefused       the miner refuses a challenge request; `http_status` is the answer's status
           ├── AuthError       not properly signed (401)
           │    └── NonceError the nonce is stale, from the future, malformed or replayed (401)
@@ -133,6 +134,10 @@ class ManifestError(ScoreminerError):
     """A Turbo Vision manifest that cannot be read, or lacks the Element asked for."""
 
     exit_code = 2
+
+
+class AuditError(ScoreminerError):
+    """The published audit index, an entry or its video cannot be fetched or read."""
 
 
 class ChuteError(ScoreminerError):

@@ -202,6 +202,26 @@ def item_progress(console: Console, total: int, what: str) -> Iterator[Callable[
         yield lambda done: progress.update(task, completed=done)
 
 
+@contextmanager
+def count_progress(console: Console, what: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar whose total is learnt on the way; yields a callback taking (done, total)."""
+    columns = [TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(what, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total or None)
+
+
+def audit_table(rows: list[dict]) -> Table:
+    """`audit score`: per clip, this miner's validator score beside the published winner's."""
+    table = Table(title="published audits", caption="score: the private track's action score against the truth")
+    for column in ("clip", "score", "winner", "answered", "winner answered", "truth", "s"):
+        table.add_column(column, justify="left" if column == "clip" else "right")
+    for r in rows:
+        cells = (r["answered"], r["winner_answered"], r["truth"], f"{r['seconds']:.1f}")
+        table.add_row(r["clip"], f"{r['score']:.3f}", f"{r['winner_score']:.3f}", *map(str, cells))
+    return table
+
+
 def evaluation_table(result: Evaluation, title: str) -> Table:
     """`evaluate`'s figures: per class (detection) or raw and answered keypoints (pose), total then per group."""
     table = Table(title=title, caption=_EVALUATION_CAPTION[result.task])

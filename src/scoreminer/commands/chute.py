@@ -152,7 +152,7 @@ def serve_cmd(
     from scoreminer.server.download import Downloader
 
     settings = ctx.obj.settings(lenient=True)
-    downloader = Downloader(settings.download_max_mb * 2**20, settings.download_timeout_s, settings.download_dir)
+    downloader = Downloader.from_settings(settings)
     app = create_chute_app(folder.resolve(), downloader)
     console.print(f"chute {folder} on http://{host}:{port} (POST /health, POST /predict)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")

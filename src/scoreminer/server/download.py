@@ -7,11 +7,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
 from scoreminer.errors import DownloadError
+
+if TYPE_CHECKING:
+    from scoreminer.settings import Settings
 
 TEMP_PREFIX = "scoreminer-video-"
 
@@ -35,6 +39,11 @@ class Downloader:
             transport=transport,
             headers={"user-agent": "scoreminer"},
         )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, transport: httpx.BaseTransport | None = None) -> Downloader:
+        """DOWNLOAD_MAX_MB (10^6 bytes, one meaning everywhere), DOWNLOAD_TIMEOUT_S and DOWNLOAD_DIR."""
+        return cls(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir, transport)
 
     def close(self) -> None:
         self._client.close()

@@ -78,7 +78,7 @@ def start_miner(
     except ModelLoadError as exc:
         raise StartupError(f"cannot start: {exc.problem}", exc.fix) from None
     log.info("models ready")
-    downloader = Downloader(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir)
+    downloader = Downloader.from_settings(settings)
     policy = StakePolicy(
         settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys), settings.checks_stake
     )

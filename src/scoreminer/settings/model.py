@@ -194,6 +194,13 @@ class Settings(BaseSettings):
         "Turbo Vision's public manifest index (open-source track Elements); the shipped file when unreachable.",
         "an http(s) URL",
     )
+    audit_index_url: str = _f(
+        "https://turbo.scoredata.me/manako/audit/index.json",
+        "Index of the private-track audits Turbo Vision publishes daily (`audit pull`). The exporter writes "
+        "manako/audit/index.json into the bucket behind the winners index (turbo.scoredata.me); this URL is a "
+        "guess from that, not stated in the validator's code.",
+        "an http(s) URL",
+    )
     host: str = _f("0.0.0.0", "Address the miner listens on.", "an IP address or host name")
     port: int = _f(7999, "Port the miner listens on (8000 under turbovision-private).", "1 to 65535", ge=1, le=65535)
 
