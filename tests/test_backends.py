@@ -181,3 +181,48 @@ def test_keeping_freed_memory_stops_page_faults_per_batch():
     }
     assert runs["keep"][0] == "True"
     assert float(runs["keep"][1]) < 10 < float(runs["default"][1])
+
+
+def test_check_env_names_backend_and_precision_and_warns_where_the_spot_check_would_differ():
+    from scoreminer.doctor import host
+
+    def row(**flags):
+        return host.check_backend(load_settings(flags=flags, use_env_file=False))
+
+    pinned = row(protocol="turbovision-private", device="cpu", backend="openvino")
+    assert pinned.status == "ok" and "openvino (f32) on cpu" in pinned.found
+    # DEVICE=auto on a CPU box: the spot check's GPU machine would pick CUDA and another runtime
+    moved = row(protocol="turbovision-private", device="auto", backend="auto")
+    if moved.found.endswith("cuda:0"):  # a GPU here: the spot check runs what this machine runs
+        pytest.skip("this machine has a GPU")
+    assert moved.status == "warn" and "the spot check (1 GPU) would run cuda:0" in moved.found
+    assert "pin DEVICE and BACKEND" in moved.fix
+    bf16 = row(protocol="turbovision-private", device="cpu", backend="openvino", openvino_precision="bf16")
+    assert bf16.status == "warn" and "openvino (bf16)" in bf16.found
+    assert row(protocol="score-vision", device="cpu", backend="openvino", openvino_precision="bf16").status == "ok"
+
+
+@pytest.mark.slow
+def test_spot_check_safe_the_same_clip_twice_and_every_cpu_backend_score_alike(tmp_path):
+    # A spot check reruns a challenge on the committed image elsewhere; 0.02 apart blacklists the miner.
+    from scoreminer.demo.play import FPS, PlayedMatch
+    from scoreminer.inference.actions.spotter import make_spotter
+    from scoreminer.inference.process import process_video
+    from scoreminer.scoring.actions import score_actions
+
+    match = PlayedMatch(4242, 300 / FPS)
+    video = tmp_path / "played.mp4"
+    render_clip(video, seed=4242, frames=300, match=match)
+    truth = match.truth_actions()
+    items, scores = {}, {}
+    for name in ("torch", "torch-again", "onnx", "openvino"):
+        flags = {"device": "cpu", "backend": name.split("-")[0], "export_cache_dir": tmp_path / "cache"}
+        flags |= {"protocol": "turbovision-private", "openvino_precision": "f32"}
+        settings = load_settings(preset=demo_models(), flags=flags, use_env_file=False)
+        pipeline = build_pipeline(settings, sightings=True)
+        spotter = make_spotter(settings.action_spotter, settings.action_floors)
+        run = process_video(pipeline, video, spotter=spotter, min_confidence=settings.keypoint_confidence)
+        items[name] = [(a.frame, a.action) for a in run.actions or []]
+        scores[name] = score_actions(items[name], truth).score
+    assert items["torch"] and items["torch"] == items["torch-again"]  # the same challenge twice: the same items
+    assert all(abs(scores[name] - scores["torch"]) <= 0.02 for name in ("onnx", "openvino")), scores

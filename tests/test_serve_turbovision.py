@@ -148,4 +148,7 @@ def test_a_spot_check_runs_the_image_without_a_wallet_and_answers_unsigned_reque
         )
         assert response.status_code == 200, response.text
         assert httpx.get(f"{url}/health").json()["hotkey"] is None
+        # the spot check reruns a challenge and compares: the same request gives the same items
+        again = httpx.post(f"{url}/challenge", json=challenge(clip_url, "spot"), timeout=60)
+        assert again.status_code == 200 and again.json()["prediction"] == response.json()["prediction"]
     assert json.loads(json.dumps(response.json()))["challenge_id"] == "spot"

@@ -56,12 +56,30 @@ def check_backend(settings: Settings) -> Check:
     chosen = choose_backend(settings.backend, device)
     present = [f"{b} {backend_version(b)}" for b in BACKENDS if installed(b)]
     found = (
-        f"BACKEND={settings.backend} → {chosen} on {device}; installed: {', '.join(present)}; "
-        f"{settings.threads} torch threads"
+        f"BACKEND={settings.backend} → {chosen} {_precision(settings, chosen, device)} on {device}; "
+        f"installed: {', '.join(present)}; {settings.threads} torch threads"
     )
     if not installed(chosen):
         return warn("backend", found, f"pip install 'scoreminer[{EXTRA[chosen]}]' (until then torch is used)")
+    if settings.protocol == "turbovision-private":
+        # the spot check reruns the image on the validator's machine (1 GPU): what `auto` picks there differs
+        there = choose_backend(settings.backend, "cuda:0") if settings.device == "auto" else chosen
+        moved = settings.device == "auto" and device != "cuda:0"
+        if moved or settings.half or (chosen == "openvino" and settings.openvino_precision != "f32"):
+            spot = f"cuda:0 with {there}" if moved else f"{device} with {chosen}"
+            return warn(
+                "backend",
+                f"{found}; the spot check (1 GPU) would run {spot}{' in fp16' if settings.half else ''}",
+                "pin DEVICE and BACKEND (and HALF=false, OPENVINO_PRECISION=f32) in the image: a rerun scoring "
+                "0.02 away from the first answer blacklists the miner",
+            )
     return ok("backend", found)
+
+
+def _precision(settings: Settings, backend: str, device: str) -> str:
+    if backend == "openvino":
+        return f"({settings.openvino_precision})"
+    return "(fp16)" if settings.half and device.startswith("cuda") else "(fp32)"
 
 
 def check_port(settings: Settings, held_by_scoreminer_ok: bool = True) -> Check:
