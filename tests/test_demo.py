@@ -94,6 +94,26 @@ def test_demo_run_leaves_the_answer_the_annotated_video_and_an_accuracy_line(tmp
     assert all(p == [0.0, 0.0] for f in frames for p in f["keypoints"])
 
 
+@pytest.mark.slow
+def test_demo_runs_action_score_is_the_one_serve_would_earn_on_the_clip(tmp_path):
+    from scoreminer.inference.actions.spotter import make_spotter
+    from scoreminer.inference.process import process_video
+    from scoreminer.scoring.actions import load_actions, score_actions
+
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "run", "--out", str(out), "--frames", "150", "--seed", "4242"])
+    assert result.exit_code == 0, result.output
+    printed = " ".join(result.output.split())
+    demo_score = float(printed.split("actions: validator score ")[1].split(";")[0])
+    assert "as PROTOCOL=turbovision-private serve answers (stride 6)" in printed
+    # the same clip through what serve runs under the private track: its preset, its spotter
+    settings = load_settings(preset=demo_models(), flags={"protocol": "turbovision-private"}, use_env_file=False)
+    spotter = make_spotter(settings.action_spotter, settings.action_floors)
+    run = process_video(build_pipeline(settings, sightings=True), out / "clip.mp4", spotter=spotter)
+    served = score_actions([(a.frame, a.action) for a in run.actions or []], load_actions(out / "truth.json"))
+    assert round(served.score, 3) == demo_score
+
+
 def test_demo_clip_is_rendered_when_missing_and_reused_when_there(tmp_path):
     said: list[str] = []
     clip = demo_clip(tmp_path / "demo", frames=3, say=said.append)

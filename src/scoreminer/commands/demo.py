@@ -31,12 +31,17 @@ def demo_run_cmd(
     settings = ctx.obj.settings(demo_preset(True))
     with err_console.status("loading and warming the demo models …"):
         pipeline = build_pipeline(settings, sightings=True)
-    spotter = make_spotter(settings.action_spotter, settings.action_floors)
+    # the actions come from a pass at the private track's preset (its stride): the score serve would earn
+    served = ctx.obj.settings(demo_preset(True), protocol="turbovision-private")
+    with err_console.status("loading the private track's pipeline …"):
+        actions_pipeline = build_pipeline(served, sightings=True)
+    spotter = make_spotter(served.action_spotter, served.action_floors)
     with terminal.frame_progress(err_console, frames) as advance:
-        result = run_demo(pipeline, out, frames, seed, advance, settings.keypoint_confidence, spotter)
+        result = run_demo(pipeline, out, frames, seed, advance, settings.keypoint_confidence, spotter, actions_pipeline)
     console.print(terminal.run_summary_table(result.summary))
     console.print(terminal.agreement_line(result.agreement, "accuracy against the ground truth"))
     if result.actions is not None:
-        console.print(terminal.action_line(result.actions), highlight=False)
+        served_at = f" — as PROTOCOL=turbovision-private serve answers (stride {served.frame_stride})"
+        console.print(terminal.action_line(result.actions) + served_at, highlight=False)
     for name, path in result.files.items():
         console.print(f"{name}: {path}", highlight=False)

@@ -36,11 +36,13 @@ def run_demo(
     progress: Progress | None = None,
     min_confidence: float = 0.5,
     spotter: ActionSpotter | None = None,
+    actions_pipeline: Pipeline | None = None,
 ) -> DemoResult:
     """Render a played match, answer it, compare with the truth; leave answer, truth, annotated video and a still.
 
     With a `spotter` (the pipeline keeping sightings) the actions are spotted, written to actions.json in Turbo
-    Vision's answer shape and scored as its validator scores them."""
+    Vision's answer shape and scored as its validator scores them — from a pass of `actions_pipeline` when given
+    (the private track's own preset, so the score is the one `serve` would earn), else from the boxes' pass."""
     folder.mkdir(parents=True, exist_ok=True)
     clip = folder / "clip.mp4"
     match = PlayedMatch(seed, frames / FPS)
@@ -64,7 +66,7 @@ def run_demo(
     _write_still(clip, still_frame(run.output.frames, min_confidence), files["still"], min_confidence)
     scored = None
     if spotter is not None:
-        spotted = spotter.spot(run.output)
+        spotted = spotter.spot(actions_pipeline.run(clip) if actions_pipeline is not None else run.output)
         files["actions"] = folder / "actions.json"
         answer = tv.ChallengeResponse(
             challenge_id="demo",
