@@ -67,7 +67,7 @@ def test_a_missing_video_and_a_bad_entry_are_named_and_nothing_half_written_is_k
         args = ["audit", "pull", "--index", server.url("/manako/audit/index.json"), "--out", str(out)]
         result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
-    assert "000000002.json: its video cannot be downloaded (video host answered 404" in result.output
+    assert "000000002.json: its video cannot be downloaded (video_url: its host answered 404" in result.output
     assert "000000003.json: the entry is not a football audit" in result.output
     assert sorted(p.name for p in out.iterdir()) == [f"{ELEMENT}-000000001"]  # no staging, no half clip
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
@@ -49,17 +50,24 @@ class Downloader:
         self._client.close()
 
     @contextmanager
-    def fetch(self, url: str) -> Iterator[Path]:
-        """A temp file holding the video at `url`; removed when the block exits, whatever happens."""
+    def fetch(self, url: str, field: str = "video_url") -> Iterator[Path]:
+        """A temp file holding the media at `url` (`field` names it in errors: video_url, image_url, frame 3's url);
+        removed when the block exits, whatever happens."""
         if not url.startswith(("http://", "https://")):
-            raise DownloadError(f"video_url {url[:80]!r} is not http(s)", http_status=400)
+            raise DownloadError(f"{field} {url[:80]!r} is not http(s)", http_status=400)
+        try:
+            parts = urlsplit(url)
+            if not parts.hostname or parts.port == 0 or any(c in url for c in "\r\n "):
+                raise ValueError("no host, port 0 or whitespace")
+        except ValueError as exc:  # urlsplit refuses a port past 65535 or a broken IPv6 literal
+            raise DownloadError(f"{field} {url[:80]!r} is not a valid URL ({exc})", http_status=400) from None
         if self.directory:
             self.directory.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(prefix=TEMP_PREFIX, suffix=".mp4", dir=self.directory, delete=False)
         path = Path(handle.name)
         try:
             with handle:
-                self._download(url, handle)
+                self._download(url, handle, field)
             yield path
         finally:
             path.unlink(missing_ok=True)
@@ -70,33 +78,40 @@ class Downloader:
         wait=wait_fixed(0.5),
         reraise=True,
     )
-    def _stream(self, url: str, handle, deadline: float) -> int:
+    def _stream(self, url: str, handle, deadline: float, field: str) -> int:
         handle.seek(0)
         handle.truncate()
         with self._client.stream("GET", url) as response:
             if response.status_code >= 400:
-                raise DownloadError(f"video host answered {response.status_code} for {url[:120]}")
-            declared = int(response.headers.get("content-length") or 0)
+                raise DownloadError(f"{field}: its host answered {response.status_code} for {url[:120]}")
+            declared = int(response.headers.get("content-length") or 0) if _digits(response) else 0
             if declared > self.max_bytes:
-                raise DownloadError(f"video is {declared} bytes, over the {self.max_bytes}-byte cap", http_status=400)
+                raise DownloadError(f"{field} is {declared} bytes, over the {self.max_bytes}-byte cap", http_status=400)
             size = 0
             for chunk in response.iter_bytes():  # pieces as they arrive, so the deadline is checked often
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise DownloadError(f"video passed the {self.max_bytes}-byte cap", http_status=400)
+                    raise DownloadError(f"{field} passed the {self.max_bytes}-byte cap", http_status=400)
                 if time.monotonic() > deadline:
-                    raise DownloadError(f"video download took over {self.timeout_s:g} s")
+                    raise DownloadError(f"{field}: the download took over {self.timeout_s:g} s")
                 handle.write(chunk)
         return size
 
-    def _download(self, url: str, handle) -> None:
+    def _download(self, url: str, handle, field: str) -> None:
         try:
-            size = self._stream(url, handle, time.monotonic() + self.timeout_s)  # one deadline for all attempts
+            size = self._stream(url, handle, time.monotonic() + self.timeout_s, field)  # one deadline for all tries
         except DownloadError:
             raise
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            # not an HTTPError in httpx: a malformed host, a bad port, a CR/LF in the URL is the client's mistake
+            raise DownloadError(f"{field} {url[:80]!r} is not a valid URL ({exc})", http_status=400) from None
         except httpx.TimeoutException:
-            raise DownloadError(f"video host timed out for {url[:120]}") from None
+            raise DownloadError(f"{field}: its host timed out for {url[:120]}") from None
         except httpx.HTTPError as exc:
-            raise DownloadError(f"video download failed ({type(exc).__name__}: {exc})") from None
+            raise DownloadError(f"{field}: the download failed ({type(exc).__name__}: {exc})") from None
         if size == 0:
-            raise DownloadError("video host sent an empty body", http_status=502)
+            raise DownloadError(f"{field}: its host sent an empty body", http_status=502)
+
+
+def _digits(response: httpx.Response) -> bool:
+    return (response.headers.get("content-length") or "").strip().isdigit()

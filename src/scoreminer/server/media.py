@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ import numpy as np
 from scoreminer.contract.turbovision import FRAME_RATE, ChallengeFrame, ChallengeRequest
 from scoreminer.errors import DownloadError, VideoError
 from scoreminer.server.download import TEMP_PREFIX, Downloader
+
+MIN_SIDE_PX, MAX_SIDE_PX = 16, 7680  # 7680: 8K UHD's width; OpenCV's MP4 writer refuses 8192 and up
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def challenge_video(request: ChallengeRequest, downloader: Downloader) -> Iterat
         ids = [frame.frame_id for frame in ordered]
     else:
         assert request.image_url is not None  # the request model admits no other case
-        pictures, ids = [_decode(_fetch_bytes(request.image_url, downloader), "image_url")], [0]
+        pictures, ids = [_decode(_fetch_bytes(request.image_url, downloader, "image_url"), "image_url")], [0]
     with _written(pictures, downloader.directory) as path:
         yield ChallengeVideo(path, ids)
 
@@ -56,23 +59,54 @@ def _frame_picture(frame: ChallengeFrame, downloader: Downloader) -> np.ndarray:
 def frame_picture(frame_id: int, data: str | None, url: str | None, downloader: Downloader) -> np.ndarray:
     """One sent frame as BGR pixels: base64 `data` (preferred) or the image at `url`; VideoError naming the frame."""
     if data:
+        # a data URI (`data:image/png;base64,…`) carries the same base64 after its comma
+        payload = data.split(",", 1)[1] if data.startswith("data:") and "," in data else data
         try:
-            raw = base64.b64decode(data, validate=False)
+            raw = base64.b64decode(payload, validate=False)
         except (binascii.Error, ValueError):
             raise VideoError(f"frame {frame_id}: data is not base64") from None
         return _decode(raw, f"frame {frame_id}")
     if not url:
         raise VideoError(f"frame {frame_id} has neither data nor url")
-    return _decode(_fetch_bytes(url, downloader), f"frame {frame_id}")
+    return _decode(_fetch_bytes(url, downloader, f"frame {frame_id}'s url"), f"frame {frame_id}")
 
 
-def _fetch_bytes(url: str, downloader: Downloader) -> bytes:
-    with downloader.fetch(url) as path:
+def _fetch_bytes(url: str, downloader: Downloader, field: str) -> bytes:
+    with downloader.fetch(url, field) as path:
         return path.read_bytes()
 
 
+def check_size(raw: bytes, what: str) -> tuple[int, int]:
+    """(width, height) from the image's header, before anything is decoded; VideoError outside the limits.
+
+    A 1.2 MB PNG can declare 20000 × 20000 pixels (2.3 GB decoded), and OpenCV's video writer refuses a side of
+    8192 or more, or a frame this small."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(raw)) as image:  # reads the header only
+            width, height = image.size
+    except Image.DecompressionBombError:
+        raise VideoError(
+            f"{what} declares over {2 * (Image.MAX_IMAGE_PIXELS or 0)} pixels; a frame's sides must lie within "
+            f"{MIN_SIDE_PX}–{MAX_SIDE_PX} px",
+            "send broadcast-sized frames (1920 × 1080 is the usual)",
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise VideoError(f"{what} is not a decodable image", "send PNG or JPEG bytes") from None
+    if min(width, height) < MIN_SIDE_PX or max(width, height) > MAX_SIDE_PX:
+        raise VideoError(
+            f"{what} is {width} × {height} px; a frame's sides must lie within {MIN_SIDE_PX}–{MAX_SIDE_PX} px",
+            "send broadcast-sized frames (1920 × 1080 is the usual)",
+        )
+    return width, height
+
+
 def _decode(raw: bytes, what: str) -> np.ndarray:
-    picture = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR) if raw else None
+    if not raw:
+        raise VideoError(f"{what} is empty", "send PNG or JPEG bytes")
+    check_size(raw, what)
+    picture = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
     if picture is None:
         raise VideoError(f"{what} is not a decodable image", "send PNG or JPEG bytes")
     return picture

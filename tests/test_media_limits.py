@@ -1,0 +1,86 @@
+"""A challenge's media refused before it costs anything: bad URLs, frames too small or too large, data URIs."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+
+import cv2
+import numpy as np
+import pytest
+
+from media_server import MediaServer
+from scoreminer.contract.turbovision import ChallengeRequest
+from scoreminer.errors import DownloadError, VideoError
+from scoreminer.server.download import Downloader
+from scoreminer.server.media import challenge_video
+
+
+def png(width: int, height: int) -> bytes:
+    ok, data = cv2.imencode(".png", np.full((height, width, 3), 90, np.uint8))
+    assert ok
+    return data.tobytes()
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that only declares its size (what a decompression bomb does: the header says 20000 × 20000)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    idat = b"IDAT" + zlib.compress(b"\0" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+        + struct.pack(">I", len(idat) - 4) + idat + struct.pack(">I", zlib.crc32(idat))
+    )  # fmt: skip
+
+
+@pytest.fixture
+def downloader():
+    d = Downloader(10_000_000, 10.0)
+    yield d
+    d.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/a.mp4", "http://127.0.0.1:99999/a.mp4", "http://127.0.0.1:x/a", "http://host/a\r\nX: y"]
+)
+def test_a_malformed_url_is_a_400_naming_the_field(downloader, url):
+    request = ChallengeRequest(challenge_id="c", video_url=url)
+    with pytest.raises(DownloadError) as raised, challenge_video(request, downloader):
+        pass
+    assert (
+        raised.value.http_status == 400 and "video_url" in str(raised.value) and "not a valid URL" in str(raised.value)
+    )
+
+
+def test_frames_too_small_or_declaring_too_many_pixels_are_refused_before_decoding(downloader):
+    with MediaServer({"tiny.png": png(1, 1), "bomb.png": png_header(20000, 20000)}) as server:
+        server.files["large.png"] = png_header(8192, 4608)
+        for name, size in (("tiny.png", "is 1 × 1 px"), ("large.png", "is 8192 × 4608 px"), ("bomb.png", "declares")):
+            request = ChallengeRequest(challenge_id="c", image_url=server.url(f"/video/{name}"))
+            with pytest.raises(VideoError, match=f"image_url {size}.*; a frame's sides must lie within 16–7680"):
+                with challenge_video(request, downloader):
+                    pass
+        # the refusals named the field; a good image is still answered as a one-frame video
+        good = ChallengeRequest(challenge_id="c", image_url=server.url("/video/good.png"))
+        server.files["good.png"] = png(320, 180)
+        with challenge_video(good, downloader) as media:
+            assert media.frame_ids == [0] and media.path.stat().st_size > 0
+
+
+def test_a_frame_url_error_names_the_frame_not_video_url(downloader):
+    with MediaServer() as server:
+        request = ChallengeRequest(challenge_id="c", frames=[{"frame_id": 3, "url": server.url("/status/404")}])
+        with pytest.raises(DownloadError, match="frame 3's url: its host answered 404"):
+            with challenge_video(request, downloader):
+                pass
+
+
+def test_frame_data_as_a_data_uri_is_read_like_plain_base64(downloader):
+    data = base64.b64encode(png(64, 36)).decode()
+    frames = [{"frame_id": 0, "data": f"data:image/png;base64,{data}"}, {"frame_id": 1, "data": data}]
+    with challenge_video(ChallengeRequest(challenge_id="c", frames=frames), downloader) as media:
+        capture = cv2.VideoCapture(str(media.path))
+        assert media.frame_ids == [0, 1] and int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 2
+        capture.release()
