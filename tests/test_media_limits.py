@@ -84,3 +84,36 @@ def test_frame_data_as_a_data_uri_is_read_like_plain_base64(downloader):
         capture = cv2.VideoCapture(str(media.path))
         assert media.frame_ids == [0, 1] and int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 2
         capture.release()
+
+
+def test_old_challenge_media_is_swept_and_fresh_media_kept(tmp_path):
+    import os
+    import time
+
+    from scoreminer.server.download import TEMP_PREFIX, sweep_temp_media
+
+    old, fresh, other = (tmp_path / f"{TEMP_PREFIX}old.mp4", tmp_path / f"{TEMP_PREFIX}new.mp4", tmp_path / "x.mp4")
+    for path in (old, fresh, other):
+        path.write_bytes(b"x")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))  # left by a miner killed an hour ago
+    os.utime(other, (time.time() - 3600, time.time() - 3600))
+    assert sweep_temp_media(tmp_path) == 1 and not old.exists() and fresh.exists() and other.exists()
+
+
+def test_a_client_hanging_up_mid_body_is_one_line_and_an_answer_not_a_traceback(caplog):
+    import asyncio
+    import logging
+
+    from starlette.requests import Request
+
+    from scoreminer.server.http import signed_payload
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    scope = {"type": "http", "method": "POST", "path": "/challenge", "headers": [], "client": ("10.0.0.9", 5)}
+    with caplog.at_level(logging.INFO):
+        response = asyncio.run(signed_payload(Request(scope, receive), None, ChallengeRequest, 1000, 422))
+    assert response.status_code == 400 and b"hung up" in response.body
+    lines = [r for r in caplog.records if "hung up" in r.getMessage()]
+    assert len(lines) == 1 and "10.0.0.9" in lines[0].getMessage() and lines[0].exc_info is None

@@ -115,3 +115,19 @@ class Downloader:
 
 def _digits(response: httpx.Response) -> bool:
     return (response.headers.get("content-length") or "").strip().isdigit()
+
+
+def sweep_temp_media(directory: Path | None, older_than_s: float = 600.0) -> int:
+    """Remove media a killed miner left behind (`scoreminer-video-*` older than `older_than_s`); returns how many.
+
+    The age keeps another miner's challenge in flight on the same machine safe: a challenge lasts minutes at most."""
+    folder = directory or Path(tempfile.gettempdir())
+    removed, now = 0, time.time()
+    for path in folder.glob(f"{TEMP_PREFIX}*"):
+        try:
+            if now - path.stat().st_mtime > older_than_s:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from scoreminer.errors import AuthError, BodyTooLarge, DownloadError, QueueFull, StakeError, VideoError
 from scoreminer.network.auth.sr25519 import header
@@ -52,6 +53,10 @@ async def signed_payload(
         body = await read_body(request, limit)
     except BodyTooLarge as exc:
         return error(exc.http_status, str(exc))
+    except ClientDisconnect:
+        # nobody is left to answer: one line, not starlette's traceback
+        log.info("client %s hung up before its body arrived", request.client.host if request.client else "?")
+        return error(400, "the client hung up before the body arrived")
     try:
         validator = service.authorize(request.headers, body)
     except (AuthError, StakeError) as exc:

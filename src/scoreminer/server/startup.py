@@ -14,7 +14,7 @@ from scoreminer.network.auth.hotkey import load_hotkey
 from scoreminer.network.auth.verify import StakePolicy
 from scoreminer.network.chain.fetch import fetch_snapshot
 from scoreminer.network.chain.metagraph import Metagraph
-from scoreminer.server.download import Downloader
+from scoreminer.server.download import Downloader, sweep_temp_media
 from scoreminer.server.queue import ChallengeQueue
 from scoreminer.server.service import MinerService
 from scoreminer.settings import Settings
@@ -79,6 +79,9 @@ def start_miner(
         raise StartupError(f"cannot start: {exc.problem}", exc.fix) from None
     log.info("models ready")
     downloader = Downloader.from_settings(settings)
+    swept = sweep_temp_media(settings.download_dir)
+    if swept:
+        log.info("removed %d challenge media file(s) a previous run left behind", swept)
     policy = StakePolicy(
         settings.min_stake_threshold, frozenset(settings.allowed_validator_hotkeys), settings.checks_stake
     )
