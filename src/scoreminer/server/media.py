@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -81,25 +83,34 @@ def check_size(raw: bytes, what: str) -> tuple[int, int]:
 
     A 1.2 MB PNG can declare 20000 × 20000 pixels (2.3 GB decoded), and OpenCV's video writer refuses a side of
     8192 or more, or a frame this small."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(raw)) as image:  # reads the header only
-            width, height = image.size
-    except Image.DecompressionBombError:
-        raise VideoError(
-            f"{what} declares over {2 * (Image.MAX_IMAGE_PIXELS or 0)} pixels; a frame's sides must lie within "
-            f"{MIN_SIDE_PX}–{MAX_SIDE_PX} px",
-            "send broadcast-sized frames (1920 × 1080 is the usual)",
-        ) from None
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise VideoError(f"{what} is not a decodable image", "send PNG or JPEG bytes") from None
+    width, height = _header_size(raw, what)
     if min(width, height) < MIN_SIDE_PX or max(width, height) > MAX_SIDE_PX:
         raise VideoError(
             f"{what} is {width} × {height} px; a frame's sides must lie within {MIN_SIDE_PX}–{MAX_SIDE_PX} px",
             "send broadcast-sized frames (1920 × 1080 is the usual)",
         )
     return width, height
+
+
+def _header_size(raw: bytes, what: str) -> tuple[int, int]:
+    # PIL's format classes read only the header. Not Image.open: ultralytics patches it to install pi-heif on
+    # an unknown format, and it refuses large images before saying their size.
+    from PIL import BmpImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+
+    kinds: dict[bytes, Callable[[io.BytesIO], Any]] = {
+        b"\x89PNG": PngImagePlugin.PngImageFile,
+        b"\xff\xd8": JpegImagePlugin.JpegImageFile,
+        b"RIFF": WebPImagePlugin.WebPImageFile,
+        b"BM": BmpImagePlugin.BmpImageFile,
+    }
+    reader = next((kind for magic, kind in kinds.items() if raw.startswith(magic)), None)
+    try:
+        if reader is None:
+            raise ValueError("unknown format")
+        with reader(io.BytesIO(raw)) as image:
+            return image.size
+    except (OSError, ValueError, SyntaxError, struct.error):
+        raise VideoError(f"{what} is not a decodable image", "send PNG or JPEG bytes") from None
 
 
 def _decode(raw: bytes, what: str) -> np.ndarray:
