@@ -18,8 +18,10 @@ REACH_M = 2.2  # the ball within this of a player's feet is theirs (a dribbler p
 CARRIED_M_S = 8.0  # a ball under control moves no faster than its player runs; a pass flies past faster
 SPRINT_M_S = 9.0  # a player moves no faster between two samples
 SLACK_M = 2.0  # plus this for the fit's error
-# A spell ends after three samples with the ball unseen, or two with it seen away from everyone.
-UNSEEN_COST, FREE_COST, AWAY_LIMIT = 1.0, 1.5, 3.0
+# Thresholds are in seconds, never in samples, so every stride sees the same football. A spell ends after
+# 0.72 s with the ball unseen, or 0.48 s with it seen away from everyone (the ball seen loose weighs 1.5×).
+UNSEEN_COST, FREE_COST, AWAY_LIMIT_S = 1.0, 1.5, 0.72
+MIN_SPELL_S = 0.48  # shorter contacts are the ball passing a player by, not possession
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ class Spell:
     """One player on the ball over consecutive samples."""
 
     touches: list[Touch] = field(default_factory=list)
+    step_s: float = 0.04  # seconds between the samples it was built from
+
+    @property
+    def seconds(self) -> float:
+        """How long the spell lasted, each sample standing for one step of time."""
+        return len(self.touches) * self.step_s
 
     @property
     def first(self) -> Touch:
@@ -103,16 +111,17 @@ def owner(snap: Snapshot, keepers: tuple[int, int], speed: float = 0.0) -> Touch
     return Touch(snap.frame, team, snap.players[nearest], snap.ball, keeper)
 
 
-def spells(snaps: list[Snapshot], keepers: tuple[int, int], fps: float, min_touches: int = 2) -> list[Spell]:
-    """Possession spells in frame order (spells of fewer than `min_touches` samples are dropped)."""
+def spells(snaps: list[Snapshot], keepers: tuple[int, int], fps: float, min_s: float = MIN_SPELL_S) -> list[Spell]:
+    """Possession spells in frame order (spells shorter than `min_s` seconds are dropped)."""
     out: list[Spell] = []
     current: Spell | None = None
     away = 0.0
+    step_s = sample_step(snaps) / fps
     for snap, speed in zip(snaps, ball_speeds(snaps, fps), strict=True):
         touch = owner(snap, keepers, speed)
         if touch is None:
-            away += UNSEEN_COST if snap.ball is None else FREE_COST
-            if current is not None and away >= AWAY_LIMIT:
+            away += (UNSEEN_COST if snap.ball is None else FREE_COST) * step_s
+            if current is not None and away >= AWAY_LIMIT_S - 1e-9:
                 out.append(current)
                 current = None
             continue
@@ -122,10 +131,17 @@ def spells(snaps: list[Snapshot], keepers: tuple[int, int], fps: float, min_touc
             continue
         if current is not None:
             out.append(current)
-        current = Spell([touch])
+        current = Spell([touch], step_s)
     if current is not None:
         out.append(current)
-    return [s for s in out if len(s.touches) >= min_touches]
+    return [s for s in out if s.seconds >= min_s - 1e-9]
+
+
+def sample_step(snaps: list[Snapshot]) -> float:
+    """Frames between processed samples (the stride), from the snapshots themselves."""
+    if len(snaps) < 2:
+        return 1.0
+    return float(np.median(np.diff([s.frame for s in snaps])))
 
 
 def _same_player(a: Touch, b: Touch, fps: float) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoreminer.inference.actions.pitch import LENGTH_M, WIDTH_M, Snapshot
-from scoreminer.inference.actions.possession import Spell
+from scoreminer.inference.actions.possession import Spell, sample_step
 
 POST_M = 3.66  # half the goal's width
 OUT_M = 0.5  # the ball this far over a line is out (the fit's error is about this)
@@ -27,7 +27,8 @@ INTERCEPT_SPEED_M_S = 6.0  # an opponent who takes the ball still moving this fa
 PASS_TRAVEL_M = 4.0
 STRUCK_M_S = 8.0  # a ball leaving a player this fast was kicked, not carried on
 SETTLED_M_S = 5.0  # a cleared ball has slowed to this (or stopped) by the time anyone reaches it
-MAX_FLIGHT_SAMPLES = 12
+MAX_FLIGHT_S = 2.88  # a flight is followed this long at most
+SETTLED_S = (0.24, 0.72)  # how long the next player keeps the ball before it counts as taken, from not to fully
 MAX_BALL_M_S = 40.0  # a ball seen to move faster than this was moved by a restart (or a bad fit), not a kick
 
 
@@ -66,7 +67,7 @@ def ramp(value: float, low: float, high: float) -> float:
 
 def spot(snaps: list[Snapshot], runs: list[Spell], attack: dict[int, float], fps: float) -> list[SpottedAction]:
     """Every action the tracking evidence shows, with confidences, in frame order."""
-    step = _sample_step(snaps)
+    step = sample_step(snaps)
     crossings = find_crossings(snaps, fps)
     found: list[SpottedAction] = []
     for i, spell in enumerate(runs):
@@ -105,7 +106,7 @@ def _between(
         if crossing is not None and crossing.goal_mouth:
             out.append(SpottedAction(released, "goal", release.confidence * crossing.confidence))
         elif crossing is None and b is not None and b.keeper and b.team != a.team:
-            out.append(SpottedAction(_arrived(b, step), "save", release.confidence * ramp(len(b.touches), 1, 3)))
+            out.append(SpottedAction(_arrived(b, step), "save", release.confidence * ramp(b.seconds, *SETTLED_S)))
         elif b is not None and _kick_off(b) and b.first.frame - a.last.frame > 1.5 * fps:
             out.append(SpottedAction(released, "goal", release.confidence * 0.7))
     elif release.kind == "clearance":
@@ -128,7 +129,7 @@ def _arrival(
         return []
     arrived = _arrived(b, step)
     certain = min(a.team_share, b.team_share)
-    settled = ramp(len(b.touches), 1, 3)
+    settled = ramp(b.seconds, *SETTLED_S)
     travel = float(np.linalg.norm(b.first.ball - a.last.ball))
     if release.kind in ("clearance", "shot"):
         return [SpottedAction(arrived, "recovery", certain * settled * 0.8)]
@@ -174,7 +175,7 @@ def flight(start: np.ndarray, frame: int, following: list, fps: float) -> tuple[
     sample that kept the first leg's heading (a turn, a stop, or a jump no kick makes ends it: a touch, a
     restart). The strike falls between two samples, so the first leg alone reads slow."""
     end, direction, last_frame, top = start, None, frame, 0.0
-    for f, p in following[:MAX_FLIGHT_SAMPLES]:
+    for f, p in (item for item in following if item[0] - frame <= MAX_FLIGHT_S * fps):
         step = p - end
         length = float(np.linalg.norm(step))
         speed = length / max((f - last_frame) / fps, 1e-6)
@@ -283,10 +284,3 @@ def _arrival_speed(a: Spell, b: Spell, path: list, fps: float) -> float:
 def _kick_off(b: Spell) -> bool:
     """Play restarting on the centre spot."""
     return bool(np.linalg.norm(b.first.ball - np.array([LENGTH_M / 2, WIDTH_M / 2])) < 2.5)
-
-
-def _sample_step(snaps: list[Snapshot]) -> float:
-    """Frames between processed samples (the stride), from the snapshots themselves."""
-    if len(snaps) < 2:
-        return 1.0
-    return float(np.median(np.diff([s.frame for s in snaps])))
