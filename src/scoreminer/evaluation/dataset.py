@@ -110,7 +110,7 @@ def load_folder(
     folder_names = spec.names or dict(CLASS_NAMES)
     mapping = class_map(folder_names, names)
     for images in image_dirs:
-        labels = images.parent.parent / "labels" / images.name if images.name != "images" else images.parent / "labels"
+        labels = _labels_dir(images)
         if not labels.is_dir():
             raise DatasetError(
                 f"{images} has no labels folder beside it ({labels})", "export the dataset in YOLO format"
@@ -126,10 +126,15 @@ def load_folder(
     return LabelledSet(task, frames, {cid: CLASS_NAMES[ours] for cid, ours in mapping.items()})
 
 
+def _labels_dir(images: Path) -> Path:
+    # `images/` beside `labels/`, or `images/<split>` beside `labels/<split>`
+    return images.parent / "labels" if images.name == "images" else images.parent.parent / "labels" / images.name
+
+
 def _sniff_kpt_shape(image_dirs: list[Path]) -> list[int] | None:
     # Without a data.yaml a pose folder says what it is by its rows: 5 + 32 × 3 numbers.
     for images in image_dirs:
-        labels = images.parent.parent / "labels" / images.name if images.name != "images" else images.parent / "labels"
+        labels = _labels_dir(images)
         for label in sorted(labels.glob("*.txt"))[:20] if labels.is_dir() else []:
             for line in label.read_text().splitlines():
                 if len(line.split()) == 5 + KEYPOINT_COUNT * 3:

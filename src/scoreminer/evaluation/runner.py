@@ -79,14 +79,17 @@ def read_frame(frame: LabelledFrame, aspect: tuple[int, int] | None) -> np.ndarr
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA if image.shape[1] > size[0] else cv2.INTER_LINEAR)
 
 
-def answered_boxes(found: Detections, floors: ConfidenceFloors) -> list[Box]:
-    """What serve answers for a still frame: people at their floor, the most confident ball at its own."""
-    people, ball = floors.split(found)
+def answered_detections(pipeline: Pipeline, batch: FrameBatch, floors: ConfidenceFloors) -> Detections:
+    """What serve answers for a still frame: people at their floor, the most confident ball at its own (no tracker:
+    a still has no history)."""
+    return join(*floors.split(pipeline.detector(batch)[0]))
+
+
+def as_boxes(found: Detections) -> list[Box]:
     boxes = []
-    for part in (people, ball):
-        for xyxy, cid, conf in zip(part.xyxy, part.class_id, part.confidence, strict=True):
-            x1, y1, x2, y2 = (float(v) for v in xyxy)
-            boxes.append(Box(x1, y1, x2, y2, label=CLASS_NAMES[int(cid)], conf=float(conf)))
+    for xyxy, cid, conf in zip(found.xyxy, found.class_id, found.confidence, strict=True):
+        x1, y1, x2, y2 = (float(v) for v in xyxy)
+        boxes.append(Box(x1, y1, x2, y2, label=CLASS_NAMES[int(cid)], conf=float(conf)))
     return boxes
 
 
@@ -117,12 +120,9 @@ def answer_still(
     keypoints registered to the template (fitted to the lines when LINE_FIT_EVERY > 0)."""
     height, width = image.shape[:2]
     batch = FrameBatch([image])
-    found = Detections.empty()
-    if detect:
-        people, ball = floors.split(pipeline.detector(batch)[0])
-        found = join(people, ball)
+    found = answered_detections(pipeline, batch, floors) if detect else Detections.empty()
     points = pipeline.keypoints(batch)[0]
-    raw = np.where(points[:, 2:3] >= keypoint_confidence, points[:, :2], 0.0)
+    raw = np.array(answer_keypoints(points, width, height, keypoint_confidence))  # the answer's rule, unregistered
     registrar = Registrar(width, height, keypoint_confidence, line_fit_every)
     result = FrameResult(0, found, points)
     registrar.observe(result, image)
@@ -144,8 +144,8 @@ def evaluate(
         image = read_frame(frame, aspect)
         height, width = image.shape[:2]
         if data.task == "detect":
-            found = pipeline.detector(FrameBatch([image]))[0]
-            item: object = FrameBoxes(truth_boxes(frame, width, height), answered_boxes(found, floors), width, height)
+            found = answered_detections(pipeline, FrameBatch([image]), floors)
+            item: object = FrameBoxes(truth_boxes(frame, width, height), as_boxes(found), width, height)
         else:
             assert frame.keypoints is not None
             still = answer_still(image, pipeline, floors, keypoint_confidence, line_fit_every, detect=False)
