@@ -234,12 +234,6 @@ def test_spot_check_safe_the_same_challenge_twice_gives_the_same_items(played_an
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (issue 28): with the real-fine-tuned weights, torch and ONNX lose the line-fitted registration on a "
-    "streak of frames that OpenVINO keeps (raw keypoints agree within 0.5 px), so the actions differ; "
-    "docs/actions.md, 'Spot checks'",
-)
 def test_spot_check_safe_every_cpu_backend_scores_a_played_render_alike(played_answers):
     # A spot check reruns a challenge on the committed image elsewhere; 0.02 apart blacklists the miner.
     _, scores = played_answers

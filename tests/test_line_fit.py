@@ -10,7 +10,7 @@ from scoreminer.demo.look import random_look
 from scoreminer.demo.render import camera_at, render_frame, shots
 from scoreminer.demo.scene import Match
 from scoreminer.inference.line_fit import refine, white_distance
-from scoreminer.inference.registration import Registrar, project
+from scoreminer.inference.registration import Registrar, project, register
 from scoreminer.inference.types import Detections, FrameResult
 from scoreminer.pitch import keypoints
 
@@ -77,3 +77,52 @@ def test_the_registrar_answers_line_fitted_keypoints_and_blends_the_frames_betwe
         np.median(np.linalg.norm(r.keypoints[s, :2] - t[s], axis=1)) for r, (t, s) in zip(answered, truths, strict=True)
     ]
     assert np.median(raw) > 8 and np.median(fitted) < 3.5
+
+
+def test_a_cut_to_the_tight_camera_is_found_from_the_last_fit_zoomed():
+    # The gantry's tight camera cuts in and the pose model sees nothing: the last fit, zoomed, finds the lines.
+    from scoreminer.demo.render import Shot
+
+    errors = []
+    for seed in (300, 303, 306):
+        rng, look = np.random.default_rng(3), random_look(seed)
+        plan = [Shot(0.0, 1.6), Shot(5.1, 2.3)]
+        registrar = Registrar(W, H, 0.5, line_fit_every=1)
+        for n, t in enumerate(np.arange(5.0, 5.4, 0.08)):
+            frame, truth = render_frame(Match(seed), float(t), plan, W, H, np.random.default_rng(seed), look)
+            p = camera_at(Match(seed), float(t), plan, W, H, look).matrix()
+            true_h, truth = p[:, [0, 1, 3]] / p[2, 3], np.array(truth["keypoints"])
+            seen = (truth != 0).any(axis=1)
+            points = project(rough(true_h, seen, rng, noise=4.0), W, H) if n < 2 else np.zeros((32, 3), np.float32)
+            registrar.observe(FrameResult(n, Detections.empty(), points), frame)
+            if n >= 2:
+                assert register(points, W, H, 0.5) is None  # nothing to go on but the lines
+                fit = registrar.fits.get(n)
+                errors.append(np.inf if fit is None else error(fit.homography, truth, seen))
+    assert np.mean(np.isfinite(errors)) >= 0.9 and np.median(errors) < 4, errors
+
+
+def test_a_fast_pan_is_followed_at_a_long_stride():
+    # Six frames apart, a fast pan moves the picture further than one refinement may: the camera's own speed
+    # over the last two fits carries the start along.
+    class Sweep(Match):
+        def ball(self, t: float) -> np.ndarray:
+            return np.array([2000.0 + 2500.0 * t, 3500.0])  # 25 m/s across the pitch: a long ball
+
+    seed, rng = 300, np.random.default_rng(4)
+    look = random_look(seed)
+    plan = shots(seed, 20, False, look)
+    registrar = Registrar(W, H, 0.5, line_fit_every=1)
+    checks = []
+    for n in range(0, 48, 6):
+        t = 2.0 + n / 25
+        frame, truth = render_frame(Sweep(seed), t, plan, W, H, np.random.default_rng(seed), look)
+        p = camera_at(Sweep(seed), t, plan, W, H, look).matrix()
+        true_h, truth = p[:, [0, 1, 3]] / p[2, 3], np.array(truth["keypoints"])
+        seen = (truth != 0).any(axis=1)
+        points = project(rough(true_h, seen, rng, noise=4.0), W, H) if n < 12 else np.zeros((32, 3), np.float32)
+        registrar.observe(FrameResult(n, Detections.empty(), points), frame)
+        if n >= 12:
+            checks.append((n, truth, seen))
+    assert all(n in registrar.fits for n, *_ in checks), sorted(registrar.fits)
+    assert max(error(registrar.fits[n].homography, truth, seen) for n, truth, seen in checks) < 5

@@ -96,3 +96,24 @@ def test_projection_keeps_only_points_inside_the_frame(pan):
     assert inside.sum() >= 6
     assert np.all(points[inside, 0] < W) and np.all(points[~inside, :2] == 0)
     assert len(keypoints()) == 32
+
+
+def test_fits_further_apart_than_a_second_are_never_blended():
+    # A cut can hide in a long gap; whether two far-apart fits look like one shot is a threshold a backend's
+    # last bits can tip, so a gap this long is never bridged, however alike the two fits are.
+    from scoreminer.inference.registration import MAX_BRIDGE_FRAMES
+
+    registrar = Registrar(W, H, 0.5)
+    _, a = model_output(camera(0), noise=0.0)
+    _, b = model_output(camera(5), noise=0.0)
+    raw = np.zeros((32, 3), np.float32)
+    far = MAX_BRIDGE_FRAMES + 5
+    frames = [result(0, a), result(far // 2, raw), result(far, b)]
+    for frame in (frames[0], frames[2]):
+        registrar.observe(frame)
+    assert np.array_equal(registrar.apply(frames)[1].keypoints, raw)
+    near = [result(0, a), result(3, raw), result(6, b)]
+    registrar = Registrar(W, H, 0.5)
+    for frame in (near[0], near[2]):
+        registrar.observe(frame)
+    assert registrar.apply(near)[1].keypoints[:, 2].sum() > 0  # a stride gap of the same shot is blended

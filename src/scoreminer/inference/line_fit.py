@@ -22,6 +22,7 @@ STAGES = (40.0, 15.0, 6.0)  # clip radius of the distance field per stage, full-
 ON_LINE_PX = 3.0  # a projected line sample within this of a white pixel counts as on the line
 MIN_SAMPLES = 40  # projected line samples inside the frame needed to judge a fit
 MIN_ON_LINE = 0.45  # share of those samples a kept fit must put on white pixels
+SETTLED_ON_LINE = 0.9  # a start this well on the lines is kept as it is when refining it does no better
 MAX_SHIFT_PX = 60.0  # a refined fit may move the keypoints by at most this (median), else it is a jump
 LINE_SAMPLES = np.vstack(line_polylines(16))
 TEMPLATE = keypoints()
@@ -52,8 +53,11 @@ def white_distance(frame: np.ndarray) -> np.ndarray:
     return cv2.distanceTransform((~white).astype(np.uint8), cv2.DIST_L2, 3) / SCALE
 
 
-def refine(homography: np.ndarray, distance: np.ndarray, width: int, height: int) -> LineFit | None:
-    """The fit moved onto the lines of a frame (its `white_distance`), or None when the frame does not confirm it."""
+def refine(
+    homography: np.ndarray, distance: np.ndarray, width: int, height: int, max_shift_px: float = MAX_SHIFT_PX
+) -> LineFit | None:
+    """The fit moved onto the lines of a frame (its `white_distance`), or None when the frame does not confirm it
+    (or moved it further than `max_shift_px`, median)."""
     homography = _facing(homography)
     before = on_line_share(homography, distance, width, height)
     if before is None:
@@ -76,14 +80,12 @@ def refine(homography: np.ndarray, distance: np.ndarray, width: int, height: int
         ).x
     refined = cv2.getPerspectiveTransform(anchors.astype(np.float32), params.reshape(4, 2).astype(np.float32))
     after = on_line_share(refined, distance, width, height)
-    if (
-        after is None
-        or after < MIN_ON_LINE
-        or after <= before
-        or _shift(homography, refined, width, height) > MAX_SHIFT_PX
-    ):
-        return None
-    return LineFit(refined, after)
+    moved = after is not None and _shift(homography, refined, width, height) <= max_shift_px
+    if moved and after >= max(before, MIN_ON_LINE):
+        return LineFit(refined, after)
+    if before >= SETTLED_ON_LINE:  # already on the lines: the fit only wandered, the start stands
+        return LineFit(homography, before)
+    return None
 
 
 def on_line_share(homography: np.ndarray, distance: np.ndarray, width: int, height: int) -> float | None:

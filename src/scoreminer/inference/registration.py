@@ -31,6 +31,17 @@ CONFIRM_ON_LINE = 0.2  # a keypoint fit the lines could not refine is kept only 
 TRACKED_ON_LINE = 0.6  # a fit carried from the previous frame is kept on the lines alone when this many agree
 CUT_SHARE = 0.08  # a fit that moves the picture by more than this share of the diagonal starts a new shot
 SMOOTH_FRAMES = 4.0  # width of the time smoothing of fits, in video frames, whatever the stride
+# Fits further apart than this are never blended: a cut can hide in a longer gap, and whether two fits
+# 2.6 s apart look "one shot" (CUT_SHARE) was measured to be tipped by a backend's last bits (torch 0.112,
+# OpenVINO 0.078 of the diagonal across a wide-to-tight cut), which flipped a goal in the answer.
+MAX_BRIDGE_FRAMES = 25
+# A cut between the gantry's wide and tight cameras (side by side, both on the ball) is close to a zoom about
+# the picture's centre: after registration is lost, the last fit is tried zoomed by these factors for up to
+# LOST_FRAMES, and kept only when the lines confirm it well (ZOOMED_ON_LINE).
+ZOOMS = (1.0, 0.5, 0.7, 1.4, 2.0)
+ZOOMED_ON_LINE = 0.85
+LOST_FRAMES = 50
+SURE_ON_LINE = 0.85  # a fit this well on the lines becomes the start for the frames after it
 TEMPLATE = template_cm()
 
 
@@ -127,7 +138,8 @@ class Registrar:
         self.line_fit_every = line_fit_every
         self.fits: dict[int, Registration] = {}
         self._observed = 0
-        self._previous: np.ndarray | None = None  # the last line-fitted homography, a start for the next
+        self._track: list[tuple[int, np.ndarray]] = []  # the last two consecutive line fits: the camera's motion
+        self._last_good: tuple[int, np.ndarray] | None = None  # frame number and fit of the last line fit
 
     def observe(self, result: FrameResult, frame: np.ndarray | None = None) -> None:
         """Fit one processed frame (runs on the post-processing thread, beside inference).
@@ -137,7 +149,7 @@ class Registrar:
         index, self._observed = self._observed, self._observed + 1
         if self.line_fit_every and frame is not None:
             if index % self.line_fit_every == 0:
-                fit = self._line_fit(result.keypoints, frame)
+                fit = self._line_fit(result.keypoints, frame, result.frame_number)
                 if fit is not None:
                     self.fits[result.frame_number] = fit
             return
@@ -145,27 +157,72 @@ class Registrar:
         if fit is not None:
             self.fits[result.frame_number] = fit
 
-    def _line_fit(self, points: np.ndarray, frame: np.ndarray) -> Registration | None:
+    def _line_fit(self, points: np.ndarray, frame: np.ndarray, number: int) -> Registration | None:
         """The best of two starts moved onto the white lines: the keypoints' fit (a loose one when RANSAC at
-        8 px finds none) and the previous fitted frame's, which within a shot is only a small pan away."""
+        8 px finds none) and the previous fitted frame's, which within a shot is only a small pan away; when
+        neither holds, the last fit zoomed (a cut to the other gantry camera)."""
         fit = register(points, *self.size, self.min_confidence)
         start = fit or register(points, *self.size, self.min_confidence, ransac_px=LOOSE_RANSAC_PX, min_inliers=4)
-        starts = [h for h in (None if start is None else start.homography, self._previous) if h is not None]
-        if not starts:
+        tracked = self._tracked(number)
+        lost = self._last_good is not None and number - self._last_good[0] <= LOST_FRAMES
+        if start is None and not tracked and not lost:
             return None
         distance = line_fit.white_distance(frame)
         moved = []
-        for h in starts:
-            m = line_fit.refine(h, distance, *self.size)
-            tracked = h is self._previous and m is not None and m.on_line >= TRACKED_ON_LINE
-            if m is not None and (tracked or self._agrees(m.homography, points)):
+        if start is not None:
+            m = line_fit.refine(start.homography, distance, *self.size)
+            if m is not None and self._agrees(m.homography, points):
                 moved.append(m)
+        for h in tracked:
+            # the camera pans on between samples: a longer step may move the picture further
+            gap = number - self._track[-1][0]
+            m = line_fit.refine(h, distance, *self.size, line_fit.MAX_SHIFT_PX * max(1.0, gap / 3))
+            if m is not None and (m.on_line >= TRACKED_ON_LINE or self._agrees(m.homography, points)):
+                moved.append(m)
+        if not moved and lost and fit is None:
+            moved = self._zoomed(distance, points)
         if not moved:
-            self._previous = None
             return fit if fit is not None and self._confirmed(fit.homography, distance) else None
         best = max(moved, key=lambda m: m.on_line)
-        self._previous = best.homography
+        if best.on_line >= SURE_ON_LINE:  # a marginal fit is answered, but the next frames do not start from it
+            recent = self._track[-1:] if self._track and number - self._track[-1][0] <= MAX_BRIDGE_FRAMES else []
+            self._track = [*recent, (number, best.homography)]
+            self._last_good = (number, best.homography)
         return Registration(normalise(best.homography), 0 if start is None else start.inliers)
+
+    def _tracked(self, number: int) -> list[np.ndarray]:
+        """Starts from the last line fit: as it was, and moved on at the camera's speed over the last two fits
+        (a fast pan leaves the first too far behind at a long stride, or after a frame the lines missed; a
+        change of pace leaves the second)."""
+        if not self._track or number - self._track[-1][0] > LOST_FRAMES:
+            return []
+        f1, h1 = self._track[-1]
+        if len(self._track) < 2:
+            return [h1]
+        f0, h0 = self._track[-2]
+        motion = normalise(h1 @ np.linalg.inv(h0))  # image to image over f1 - f0 frames
+        steps = (number - f1) / max(f1 - f0, 1)
+        whole = int(steps)
+        before = normalise(np.linalg.matrix_power(motion, whole) @ h1)
+        return [h1, blend(before, normalise(motion @ before), steps - whole)]
+
+    def _zoomed(self, distance: np.ndarray, points: np.ndarray) -> list[line_fit.LineFit]:
+        """The last fit zoomed about the picture's centre by each of ZOOMS, refined, where the lines confirm it
+        (and the confident keypoints, when there are enough, do not contradict it)."""
+        assert self._last_good is not None
+        width, height = self.size
+        centre = np.array([[1, 0, width / 2], [0, 1, height / 2], [0, 0, 1]])
+        found = []
+        for zoom in ZOOMS:
+            scaled = centre @ np.diag([zoom, zoom, 1.0]) @ np.linalg.inv(centre) @ self._last_good[1]
+            m = line_fit.refine(scaled, distance, width, height)
+            if m is None or m.on_line < ZOOMED_ON_LINE:
+                continue
+            confident = int(((points[:, 2] >= self.min_confidence) & (points[:, 0] > 0)).sum())
+            if confident >= 3 and not self._agrees(m.homography, points):
+                continue
+            found.append(m)
+        return found
 
     def apply(self, results: list[FrameResult]) -> list[FrameResult]:
         """Every frame with a trusted (smoothed or interpolated) fit answers with the projected template."""
@@ -211,7 +268,7 @@ class Registrar:
         fitted = [n for n in processed if n in self.fits]
         raw = {n: self.fits[n].homography for n in fitted}
         same_shot = {
-            (a, b): picture_shift(raw[a], raw[b], *self.size) <= CUT_SHARE
+            (a, b): b - a <= MAX_BRIDGE_FRAMES and picture_shift(raw[a], raw[b], *self.size) <= CUT_SHARE
             for a, b in zip(fitted, fitted[1:], strict=False)
         }
         shot_of, shot = {}, 0
@@ -255,6 +312,6 @@ class Registrar:
         if k == 0 or k == len(anchors):
             return None
         a, b = anchors[k - 1], anchors[k]
-        if picture_shift(final[a], final[b], *self.size) > CUT_SHARE:
+        if b - a > MAX_BRIDGE_FRAMES or picture_shift(final[a], final[b], *self.size) > CUT_SHARE:
             return None
         return blend(final[a], final[b], (number - a) / (b - a))
