@@ -46,6 +46,9 @@ def camera_at(match: Match, t: float, plan: list[Shot], width: int, height: int,
     rig = look.rig
     look_x = 6000 + rig.pan_gain * (ball[0] - 6000)
     look_y = 3300 + 0.35 * (ball[1] - 3500)
+    aim = match.aim(t)
+    if aim is not None:  # a replay knows where the broadcast looked
+        look_x, look_y = float(aim[0]), 3300 + 0.35 * (float(aim[1]) - 3500)
     return broadcast_camera(look_x, look_y, zoom, width, height, rig.side_offset, rig.elevation)
 
 

@@ -59,6 +59,11 @@ class Match:
         y = WIDTH / 2 + 2000 * np.sin(0.13 * t + p[2]) + 600 * np.sin(0.41 * t + p[3])
         return np.array([x, y])
 
+    def aim(self, t: float) -> np.ndarray | None:
+        """Where a broadcast camera looked at `t` when the match knows it (a replay of real play); None: the
+        renderer's camera follows the ball."""
+        return None
+
     def positions(self, t: float) -> np.ndarray:
         """(N, 2) positions in actor order; the ball first."""
         return self.formation(t, self.ball(t))
