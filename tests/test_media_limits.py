@@ -121,3 +121,67 @@ def test_a_client_hanging_up_mid_body_is_one_line_and_an_answer_not_a_traceback(
     assert response.status_code == 400 and b"hung up" in response.body
     lines = [r for r in caplog.records if "hung up" in r.getMessage()]
     assert len(lines) == 1 and "10.0.0.9" in lines[0].getMessage() and lines[0].exc_info is None
+
+
+def test_a_frames_list_over_max_frames_is_refused_before_any_frame_is_decoded(downloader):
+    from scoreminer.errors import MediaRefused
+    from scoreminer.server.media import MediaLimits
+
+    limits = MediaLimits(max_frames=750)
+    broken = [{"frame_id": i, "data": "!!not base64!!"} for i in range(751)]  # decoding any would fail otherwise
+    with pytest.raises(MediaRefused, match="frames carries 751 frames; at most 750 are processed") as raised:
+        with challenge_video(ChallengeRequest(challenge_id="c", frames=broken), downloader, limits):
+            pass
+    assert raised.value.http_status == 413
+    good = [{"frame_id": i, "data": base64.b64encode(png(64, 36)).decode()} for i in range(3)]
+    with challenge_video(ChallengeRequest(challenge_id="c", frames=good), downloader, limits) as media:
+        assert media.frame_ids == [0, 1, 2]
+
+
+def test_frames_are_decoded_one_at_a_time_into_the_video(downloader, monkeypatch):
+    # 200 UHD frames held at once cost 5 GB; streamed, one frame's worth is ever decoded ahead of the writer.
+    from scoreminer.server import media
+
+    live, peak = [0], [0]
+    decode = media._decode
+
+    def counting(raw, what, max_side_px=media.MAX_SIDE_PX):
+        live[0] += 1
+        peak[0] = max(peak[0], live[0])
+        return decode(raw, what, max_side_px)
+
+    class Writer:
+        def __init__(self, *args):
+            pass
+
+        def isOpened(self):
+            return True
+
+        def write(self, picture):
+            live[0] -= 1
+
+        def release(self):
+            pass
+
+    monkeypatch.setattr(media, "_decode", counting)
+    monkeypatch.setattr(media.cv2, "VideoWriter", Writer)
+    monkeypatch.setattr(media.cv2.VideoWriter, "fourcc", staticmethod(lambda *c: 0), raising=False)
+    frames = [{"frame_id": i, "data": base64.b64encode(png(64, 36)).decode()} for i in range(20)]
+    with challenge_video(ChallengeRequest(challenge_id="c", frames=frames), downloader):
+        pass
+    assert peak[0] <= 2 and live[0] == 0
+
+
+def test_a_video_over_max_frames_is_refused_naming_video_url(downloader, tmp_path):
+    from scoreminer.errors import MediaRefused
+    from scoreminer.server.media import MediaLimits
+    from synthetic_video import write_synthetic_clip
+
+    clip = write_synthetic_clip(tmp_path / "long.mp4", frames=40, width=160, height=96)
+    with MediaServer({"long.mp4": clip.path.read_bytes()}) as server:
+        request = ChallengeRequest(challenge_id="c", video_url=server.url("/video/long.mp4"))
+        with pytest.raises(MediaRefused, match="video_url carries 40 frames; at most 30"):
+            with challenge_video(request, downloader, MediaLimits(max_frames=30)):
+                pass
+        with challenge_video(request, downloader, MediaLimits(max_frames=750)) as media:
+            assert media.path.stat().st_size > 0

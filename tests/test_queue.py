@@ -13,7 +13,7 @@ import pytest
 from chain_data import neuron, neurons_handler
 from chain_stub import ChainStub
 from media_server import MediaServer
-from scoreminer.errors import QueueFull
+from scoreminer.errors import DownloadError, QueueFull
 from scoreminer.network.auth.hotkey import new_keypair
 from scoreminer.network.challenge import serve_file
 from scoreminer.network.client import SigningClient
@@ -121,3 +121,37 @@ def test_a_challenge_that_would_finish_past_the_deadline_gets_503(tmp_path, tiny
         assert sorted(status for _, status, *_ in results) == [200, 200, 503]
         refused = next(r for r in results if r[1] == 503)
         assert int(refused[4]) >= 1
+
+
+def test_quick_failures_never_lower_the_time_the_queue_plans_with():
+    # After a burst of 404s answered in milliseconds, a median of failures would admit 20 good challenges at once.
+    async def scenario():
+        queue = ChallengeQueue(deadline_s=30.0, first_estimate_s=10.0)
+        for _ in range(8):
+            try:
+                async with queue.admit():
+                    raise DownloadError("its host answered 404", http_status=502)
+            except DownloadError:
+                pass
+        planned_after_failures = queue.per_challenge_s
+        async with queue.admit():
+            await asyncio.sleep(0.05)
+        return planned_after_failures, queue.per_challenge_s
+
+    after_failures, after_success = asyncio.run(scenario())
+    assert after_failures == 10.0  # still the first estimate: nothing answered yet
+    assert 0.04 < after_success < 1.0  # an answered challenge's own time
+
+
+def test_a_failure_slower_than_planned_still_counts():
+    async def scenario():
+        queue = ChallengeQueue(deadline_s=30.0, first_estimate_s=0.01)
+        try:
+            async with queue.admit():
+                await asyncio.sleep(0.1)
+                raise DownloadError("the download took over 4 s")
+        except DownloadError:
+            pass
+        return queue.per_challenge_s
+
+    assert asyncio.run(scenario()) >= 0.1

@@ -7,6 +7,7 @@
      ├── ChainError           the subtensor endpoint failed or answered nonsense
      ├── VideoError           a video could not be decoded
      │    └── DownloadError   a challenge video could not be downloaded (http_status 502 or 400)
+     │         └── MediaRefused  the media is over a limit, read before decoding: frames, pixels (413)
      ├── ModelLoadError       a weights file is missing or unreadable
      ├── StartupError         `serve` refused to start (a fatal check failed, or any error before the port opens)
      ├── MinerUnreachable     `scoreminer challenge` found no miner, or no hotkey, at the URL
@@ -69,6 +70,13 @@ class DownloadError(VideoError):
     def __init__(self, problem: str, fix: str = "", http_status: int = 502) -> None:
         super().__init__(problem, fix)
         self.http_status = http_status
+
+
+class MediaRefused(DownloadError):
+    """The challenge's media is over a limit (MAX_FRAMES, MAX_SIDE_PX), found before it was decoded."""
+
+    def __init__(self, problem: str, fix: str = "", http_status: int = 413) -> None:
+        super().__init__(problem, fix, http_status)
 
 
 class ModelLoadError(ScoreminerError):

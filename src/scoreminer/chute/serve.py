@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from scoreminer.contract.chute import TVPredictInput, TVPredictOutput
 from scoreminer.errors import ChuteError
 from scoreminer.server.download import Downloader
-from scoreminer.server.media import frame_picture
+from scoreminer.server.media import MediaLimits, check_video, frame_picture
 
 BATCH_SIZE = 64  # the validator's meta.batch_size
 N_KEYPOINTS = 32
@@ -73,11 +73,13 @@ def answer(miner: Any, body: TVPredictInput, downloader: Downloader) -> list[dic
     batch = int(body.meta.get("batch_size", BATCH_SIZE)) or BATCH_SIZE
     keypoints = int(body.meta.get("n_keypoints", N_KEYPOINTS))
     results: list[dict] = []
+    limits = MediaLimits()
     if body.frames:
-        images = [frame_picture(f.frame_id, f.data, f.url, downloader) for f in body.frames]
-        for start in range(0, len(images), batch):
+        limits.check_count(len(body.frames), "frames")
+        for start in range(0, len(body.frames), batch):
             chunk = body.frames[start : start + batch]
-            found = miner.predict_batch(images[start : start + batch], 0, keypoints)
+            images = [frame_picture(f.frame_id, f.data, f.url, downloader) for f in chunk]  # a batch at a time
+            found = miner.predict_batch(images, 0, keypoints)
             if len(found) != len(chunk):
                 raise ValueError(f"{len(found)} results for {len(chunk)} frames")
             for frame, result in zip(chunk, found, strict=True):
@@ -88,6 +90,7 @@ def answer(miner: Any, body: TVPredictInput, downloader: Downloader) -> list[dic
     if not body.url:
         raise ValueError("neither url nor frames given")
     with downloader.fetch(body.url) as path:
+        check_video(path, limits, "url")
         for offset, pictures in _video_chunks(path, batch):
             found = miner.predict_batch(pictures, offset, keypoints)
             if len(found) != len(pictures):

@@ -2,7 +2,8 @@
 
 A validator waits up to 240 s for an answer and stores any non-200 as an empty answer (score 0),
 while a late answer still earns the quality part. So a challenge is refused only when it could not
-finish in time: (challenges ahead + itself) × the recent time per challenge > the deadline.
+finish in time: (challenges ahead + itself) × the recent time per challenge > the deadline. The recent
+times are answered challenges' (and failures slower than planned), never quick failures'.
 """
 
 from __future__ import annotations
@@ -63,10 +64,16 @@ class ChallengeQueue:
         try:
             async with self._lock:
                 started = time.perf_counter()
+                answered = False
                 try:
                     yield
-                finally:  # a failed challenge (a slow host, say) held the queue as long as a served one
-                    self._recent.append(time.perf_counter() - started)
+                    answered = True
+                finally:
+                    took = time.perf_counter() - started
+                    # A failure that held the queue longer than planned (a slow host) counts; a quick one (a 404)
+                    # never lowers the plan: after a burst of them, 20 good challenges would all be admitted.
+                    if answered or took > self.per_challenge_s:
+                        self._recent.append(took)
         finally:
             self._depth -= 1
 

@@ -22,7 +22,7 @@ from scoreminer.network.auth.sr25519 import header
 from scoreminer.network.auth.verify import StakePolicy, authorize
 from scoreminer.network.chain.metagraph import Metagraph
 from scoreminer.server.download import Downloader
-from scoreminer.server.media import challenge_video
+from scoreminer.server.media import MediaLimits, challenge_video, check_video
 from scoreminer.server.queue import ChallengeQueue
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class MinerService:
     spotter: ActionSpotter | None = None  # turbovision-private: turns a run into actions
     nonces: NonceStore | None = None  # the protocol's nonce format when None
     queue: ChallengeQueue = field(default_factory=ChallengeQueue)
+    limits: MediaLimits = field(default_factory=MediaLimits)
     stats: ServiceStats = field(default_factory=ServiceStats)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,14 +78,19 @@ class MinerService:
         assert self.nonces is not None
         return authorize(headers, body, self.hotkey, self.nonces, self.metagraph, self.policy, self.scheme.verify)
 
-    def process_actions(self, request: tv.ChallengeRequest, validator: str) -> tv.ChallengeResponse:
-        """Turbo Vision: fetch the media, run the pipeline, spot the actions; runs off the event loop."""
+    def process_actions(
+        self, request: tv.ChallengeRequest, validator: str, arrived: float | None = None
+    ) -> tv.ChallengeResponse:
+        """Turbo Vision: fetch the media, run the pipeline, spot the actions; runs off the event loop.
+
+        `processing_time` counts from `arrived` (time.perf_counter() when the request came in): queueing too."""
         if self.spotter is None:
             raise RuntimeError("no action spotter: the service was not built for turbovision-private")
         started = time.perf_counter()
+        arrived = started if arrived is None else arrived
         ok = False
         try:
-            with challenge_video(request, self.downloader) as media:
+            with challenge_video(request, self.downloader, self.limits) as media:
                 fetched = time.perf_counter()
                 output = self._run_pipeline(media.path, request.video_url or "the challenge's frames")
                 spotted = self.spotter.spot(output)
@@ -94,16 +100,18 @@ class MinerService:
             answer = tv.ChallengeResponse(
                 challenge_id=request.challenge_id,
                 prediction=tv.SoccerActions(items=answer_items(spotted)),
-                processing_time=round(total, 3),
+                processing_time=round(time.perf_counter() - arrived, 3),
             )
             ok = True
             log.info(
-                "challenge %s from %s: %d frames, %d actions (%s), media %.2f s, pipeline %.2f s, total %.2f s",
+                "challenge %s from %s: %d frames, %d actions (%s), queued %.2f s, media %.2f s, pipeline %.2f s, "
+                "total %.2f s",
                 request.challenge_id,
                 validator,
                 len(output.answers),
                 len(spotted),
                 ", ".join(sorted({a.action for a in spotted})) or "none",
+                started - arrived,
                 fetched - started,
                 output.timings.total,
                 total,
@@ -118,6 +126,7 @@ class MinerService:
         ok = False
         try:
             with self.downloader.fetch(str(request.video_url)) as path:
+                check_video(path, self.limits, "video_url")
                 downloaded = time.perf_counter()
                 log.info(
                     "challenge %s: downloaded %.1f MB in %.2f s",

@@ -15,6 +15,7 @@ from scoreminer.network.auth.verify import StakePolicy
 from scoreminer.network.chain.fetch import fetch_snapshot
 from scoreminer.network.chain.metagraph import Metagraph
 from scoreminer.server.download import Downloader, sweep_temp_media
+from scoreminer.server.media import MediaLimits
 from scoreminer.server.queue import ChallengeQueue
 from scoreminer.server.service import MinerService
 from scoreminer.settings import Settings
@@ -87,7 +88,7 @@ def start_miner(
     )
     spotter = None
     if settings.protocol == "turbovision-private":
-        from scoreminer.inference.actions.spotter import make_spotter
+        from scoreminer.inference.actions.choice import make_spotter
 
         spotter = make_spotter(settings.action_spotter, settings.action_floors)
     return MinerService(
@@ -102,6 +103,7 @@ def start_miner(
         verify=settings.verifies,
         spotter=spotter,
         queue=ChallengeQueue(settings.challenge_deadline_s),
+        limits=MediaLimits.from_settings(settings),
     )
 
 
