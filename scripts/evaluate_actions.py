@@ -1,7 +1,8 @@
 """Measure action spotting on played demo matches and choose each action's confidence floor.
 
     python scripts/evaluate_actions.py [--train-seeds 500-519] [--held-out-seeds 600-609] [--stride N]
-        [--work /tmp/actions-eval] [--out docs/actions.md] [--set KEY=VALUE ...]
+        [--replayed-train 1:60,1:210,...] [--replayed-held-out 2:60,...] [--work /tmp/actions-eval]
+        [--out docs/actions.md] [--set KEY=VALUE ...]
 
 Renders 30 s played matches (scoreminer.demo.play: true actions known), runs the demo models through the
 miner's own pipeline at the demo presets for PROTOCOL=turbovision-private (or the given stride), and keeps
@@ -11,6 +12,11 @@ its precision above 0.5; an action that cannot is switched off. The held-out see
 precision and recall and the validator's score at those floors, beside the same rules fed perfect tracking
 (the renderer's truth), which separates what the rules miss from what the models miss. Clips and
 candidates are cached in --work.
+
+Replayed windows (`scoreminer.demo.replay`) are 30 s of real play from kloppy's StatsBomb 360 sample match
+(Turkey–Italy, Euro 2020): the ball along the real events, players where the freeze frames saw them, the camera
+on the broadcast's visible area, the truth the real events. It is the only sample match with 360 frames, so
+training windows come from its first half and held-out ones from its second.
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ from scoreminer.demo.perfect import perfect_output
 from scoreminer.demo.play import FPS, PlayedMatch
 from scoreminer.demo.presets import demo_models
 from scoreminer.demo.render import render_clip
+from scoreminer.inference.actions.learned import candidate_features
 from scoreminer.inference.actions.rules import SpottedAction
-from scoreminer.inference.actions.spotter import RuleSpotter, deduplicate
+from scoreminer.inference.actions.spotter import RuleSpotter, candidates_from, deduplicate, evidence
 from scoreminer.inference.factory import build_pipeline
 from scoreminer.scoring.actions import RULES, ActionScore, score_actions
 from scoreminer.settings import load_settings
@@ -40,21 +47,54 @@ def seeds(text: str) -> list[int]:
     return list(range(first, last + 1))
 
 
-def candidates(seed: int, stride: int, work: Path, pipeline, frames: int) -> tuple[list[SpottedAction], list, float]:
-    """Every candidate action on one played match (cached), its true actions, and the pipeline's wall time."""
-    cache = work / f"p{seed}_s{stride}.json"
-    match = PlayedMatch(seed, frames / FPS)
+def windows(text: str) -> list[tuple[int, float]]:
+    """ "1:60,2:210" → [(1, 60.0), (2, 210.0)]: period and start second of each replayed window."""
+    return [(int(p), float(s)) for p, s in (item.split(":") for item in text.split(",") if item)]
+
+
+def real_match():
+    """kloppy's StatsBomb sample match with 360 freeze frames, in one static orientation."""
+    import kloppy
+
+    from scoreminer.actions.real_play import load_statsbomb
+
+    files = Path(kloppy.__file__).parent / "tests" / "files"
+    return load_statsbomb(
+        files / "statsbomb_3788741_event.json",
+        files / "statsbomb_3788741_lineup.json",
+        files / "statsbomb_3788741_360.json",
+    )
+
+
+def replayed(dataset, period: int, start_s: float, frames: int):
+    from scoreminer.actions.real_play import real_window
+    from scoreminer.demo.replay import ReplayedMatch
+
+    return ReplayedMatch(real_window(dataset, period, start_s, frames / FPS), seed=period * 10_000 + int(start_s))
+
+
+def candidates(
+    seed: int, stride: int, work: Path, pipeline, frames: int, match=None, name: str | None = None
+) -> tuple[list[SpottedAction], list, float]:
+    """Every candidate action on one played match or replayed window (cached), its true actions, and the
+    pipeline's wall time."""
+    name = name or f"p{seed}"
+    cache = work / f"{name}_s{stride}.json"
+    match = match or PlayedMatch(seed, frames / FPS)
     if cache.is_file():
         data = json.loads(cache.read_text())
         return [SpottedAction(**a) for a in data["candidates"]], match.truth_actions(), data["wall_s"]
-    clip = work / f"p{seed}.mp4"
+    clip = work / f"{name}.mp4"
     if not clip.is_file():
         render_clip(clip, seed=seed, frames=frames, match=match)
     started = time.perf_counter()
     output = pipeline.run(clip)
     wall = time.perf_counter() - started
-    found = RuleSpotter().candidates(output)
-    cache.write_text(json.dumps({"candidates": [a.__dict__ for a in found], "wall_s": wall}))
+    seen = evidence(output)
+    found = candidates_from(seen)
+    features = candidate_features(seen, found).round(4).tolist()
+    data = {"candidates": [a.__dict__ for a in found], "features": features, "wall_s": wall}
+    cache.write_text(json.dumps({**data, "truth": match.truth_actions()}))
     return found, match.truth_actions(), wall
 
 
@@ -115,11 +155,46 @@ def table(totals: dict, floors: dict[str, float]) -> list[str]:
     return lines
 
 
+def summary(scores: list[float]) -> str:
+    ordered = sorted(scores)
+    return (
+        f"mean {sum(scores) / len(scores):.3f}, median {ordered[len(ordered) // 2]:.3f}, "
+        f"min {ordered[0]:.3f}, max {ordered[-1]:.3f}"
+    )
+
+
+def replay_report(args, floors: dict[str, float], train: list, held: list) -> list[str]:
+    """Held-out replayed windows at the scripted floors and at floors chosen on the replayed training windows."""
+    own = choose_floors([(f, t) for f, t, _ in train])
+    at_scripted, scripted_scores = evaluate([(f, t) for f, t, _ in held], floors)
+    at_own, own_scores = evaluate([(f, t) for f, t, _ in held], own)
+    every = {a: 0.0 for a in SPOTTED}
+    _, every_scores = evaluate([(f, t) for f, t, _ in held], every)
+    return [
+        "",
+        f"## Held-out replayed real windows, stride {args.stride} ({len(held)} windows of {args.frames} frames: "
+        f"{args.replayed_held_out}; StatsBomb 3788741, second half)",
+        "",
+        f"At the floors above (chosen on scripted play): validator score per window {summary(scripted_scores)}.",
+        "",
+        *table(at_scripted, floors),
+        "",
+        f"At floors chosen on the {len(train)} first-half windows ({args.replayed_train}): {summary(own_scores)}. "
+        f"Every candidate answered: {summary(every_scores)}.",
+        "",
+        *table(at_own, own),
+        "",
+        "Replayed floors: " + ",".join(f"{a}={'off' if f > 1 else f}" for a, f in own.items()),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-seeds", default="500-519")
     parser.add_argument("--held-out-seeds", default="600-609")
     parser.add_argument("--stride", type=int, default=None, help="default: the preset's")
+    parser.add_argument("--replayed-train", default="1:60,1:210,1:360,1:510,1:660,1:810,1:960,1:1110")
+    parser.add_argument("--replayed-held-out", default="2:60,2:210,2:360,2:510,2:660,2:810,2:960,2:1110")
     parser.add_argument("--frames", type=int, default=750)
     parser.add_argument("--work", type=Path, default=Path("/tmp/actions-eval"))
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown report here")
@@ -141,6 +216,18 @@ def main() -> None:
         perfect.append((RuleSpotter().candidates(perfect_output(match, seed, args.stride)), match.truth_actions()))
     perfect_totals, perfect_scores = evaluate(perfect, {a: 0.0 for a in SPOTTED})
     walls = [w for _, _, w in held]
+    dataset = real_match() if args.replayed_held_out else None
+
+    def replays(text: str) -> list:
+        out = []
+        for period, start in windows(text):
+            match = replayed(dataset, period, start, args.frames)
+            seed, name = period * 10_000 + int(start), f"r{period}_{int(start)}"
+            out.append(candidates(seed, args.stride, args.work, pipeline, args.frames, match, name))
+        return out
+
+    replay_train = replays(args.replayed_train) if dataset is not None else []
+    replay_held = replays(args.replayed_held_out) if dataset is not None else []
     lines = [
         f"## Held-out renders, stride {args.stride} ({len(held)} played matches of {args.frames} frames, seeds "
         f"{args.held_out_seeds}; floors chosen on seeds {args.train_seeds})",
@@ -159,6 +246,8 @@ def main() -> None:
         "",
         "Floors (ACTION_FLOORS): " + ",".join(f"{a}={'off' if f > 1 else f}" for a, f in floors.items()),
     ]
+    if replay_held:
+        lines += replay_report(args, floors, replay_train, replay_held)
     print("\n".join(lines))
     print(json.dumps(floors))
     if args.out:

@@ -17,6 +17,7 @@ DERIVED = {
     "ball_confidence": "DETECTION_CONFIDENCE",
     "port": "7999; 8000 under turbovision-private",
     "challenge_deadline_s": "240; 30 under turbovision-private",
+    "download_timeout_s": "60; 20 under turbovision-private",
     "action_floors": "measured, docs/actions.md",
 }
 

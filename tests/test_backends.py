@@ -206,7 +206,7 @@ def test_check_env_names_backend_and_precision_and_warns_where_the_spot_check_wo
 def played_answers(tmp_path_factory):
     """A played render answered under the private track's demo preset by each CPU backend (torch twice)."""
     from scoreminer.demo.play import FPS, PlayedMatch
-    from scoreminer.inference.actions.spotter import make_spotter
+    from scoreminer.inference.actions.choice import make_spotter
     from scoreminer.inference.process import process_video
     from scoreminer.scoring.actions import score_actions
 

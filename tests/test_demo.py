@@ -96,7 +96,7 @@ def test_demo_run_leaves_the_answer_the_annotated_video_and_an_accuracy_line(tmp
 
 @pytest.mark.slow
 def test_demo_runs_action_score_is_the_one_serve_would_earn_on_the_clip(tmp_path):
-    from scoreminer.inference.actions.spotter import make_spotter
+    from scoreminer.inference.actions.choice import make_spotter
     from scoreminer.inference.process import process_video
     from scoreminer.scoring.actions import load_actions, score_actions
 

@@ -58,7 +58,7 @@ def score_cmd(
     as_json: Json = False,
 ) -> None:
     """Answer each pulled clip with this miner's pipeline and spotter; its validator score beside the winner's."""
-    from scoreminer.inference.actions.spotter import make_spotter
+    from scoreminer.inference.actions.choice import make_spotter
     from scoreminer.inference.factory import build_pipeline
     from scoreminer.inference.process import process_video
     from scoreminer.scoring.actions import load_actions, score_actions

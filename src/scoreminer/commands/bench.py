@@ -71,7 +71,7 @@ def benchmark_cmd(
     from scoreminer.bench.grid import build_grid, parse_backends, parse_ints, parse_precisions, parse_preprocesses
     from scoreminer.bench.prepare import prepare_models, prepare_video, work_folder
     from scoreminer.bench.runner import ModelCache, run_benchmark
-    from scoreminer.inference.actions.spotter import make_spotter
+    from scoreminer.inference.actions.choice import make_spotter
     from scoreminer.inference.factory import Wiring
     from scoreminer.inference.yolo import resolve_device
     from scoreminer.inference.yolo.export import choose_backend

@@ -25,7 +25,7 @@ def demo_run_cmd(
     """Render a played match, answer it with the shipped demo models, compare with the exact truth: boxes and
     keypoints as Score Vision asks, the actions as Turbo Vision's private track scores them."""
     from scoreminer.demo.run import run_demo
-    from scoreminer.inference.actions.spotter import make_spotter
+    from scoreminer.inference.actions.choice import make_spotter
     from scoreminer.inference.factory import build_pipeline
 
     settings = ctx.obj.settings(demo_preset(True))

@@ -50,7 +50,7 @@ def process_video_cmd(
     as_json: Json = False,
 ) -> None:
     """Run the miner's pipeline on a local video: every frame answered, a summary and the validator estimate."""
-    from scoreminer.inference.actions.spotter import make_spotter
+    from scoreminer.inference.actions.choice import make_spotter
     from scoreminer.inference.factory import build_pipeline
     from scoreminer.inference.process import process_video
 

@@ -157,7 +157,27 @@ class Settings(BaseSettings):
     pitch_model: str = _f("football-pitch-detection.pt", "Pitch keypoint weights in MODELS_DIR.", "a file name")
     download_max_mb: int = _f(512, "Largest challenge video accepted, in MB.", "1 to 16384", ge=1, le=16384)
     download_timeout_s: float = _f(
-        60.0, "Longest a challenge video download may take.", "1 to 600 seconds", ge=1, le=600
+        60.0,
+        "Longest a challenge video download may take (20 under turbovision-private).",
+        "1 to 600 seconds",
+        ge=1,
+        le=600,
+    )
+    max_frames: int = _f(
+        1500,
+        "Most frames a challenge may carry (a video's frame count, or a frames list); more is refused (413) before any "
+        "is decoded.",
+        "750 to 100000",
+        ge=750,
+        le=100000,
+    )
+    max_side_px: int = _f(
+        7680,
+        "Longest side of a challenge's frames, images or video, read from the header before decoding; longer is "
+        "refused (413).",
+        "64 to 7680 px",
+        ge=64,
+        le=7680,
     )
     download_dir: Path | None = _f(
         None, "Where challenge videos are downloaded (system temp when empty).", "a directory"
@@ -178,10 +198,12 @@ class Settings(BaseSettings):
         le=120,
     )
     metagraph_refresh_s: float = _f(600.0, "Seconds between metagraph refreshes.", "10 to 86400", ge=10, le=86400)
-    action_spotter: Literal["rules"] = _f(
+    action_spotter: Literal["rules", "learned"] = _f(
         "rules",
-        "How actions are spotted (turbovision-private): rules over tracks, teams and pitch positions.",
-        "rules",
+        "How actions are spotted (turbovision-private): `rules` over tracks, teams and pitch positions (answering "
+        "ACTION_FLOORS), or `learned`: a small shipped model per action deciding on the rules' candidates with its "
+        "own floors (docs/actions.md compares the two on held-out replayed real play).",
+        "learned",
     )
     action_floors: Annotated[dict[str, float], NoDecode] = _f(
         dict(ACTION_FLOORS),
@@ -280,8 +302,12 @@ class Settings(BaseSettings):
         return self.verifies and self.blacklist_enabled
 
     def protocol_defaults(self) -> dict[str, Any]:
-        """Defaults that differ by PROTOCOL: Turbo Vision's miners listen on 8000 and its validator waits 30 s."""
-        return {"port": 8000, "challenge_deadline_s": 30.0} if self.protocol == "turbovision-private" else {}
+        """Defaults that differ by PROTOCOL: Turbo Vision's miners listen on 8000, its validator waits 30 s, and a
+        download gets 20 s of them."""
+        if self.protocol != "turbovision-private":
+            return {}
+        # a download may take at most two thirds of the 30 s wait: a 750-frame clip then needs ~10 s to answer
+        return {"port": 8000, "challenge_deadline_s": 30.0, "download_timeout_s": 20.0}
 
     # -- derived values -------------------------------------------------------------------
 

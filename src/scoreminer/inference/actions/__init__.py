@@ -5,5 +5,7 @@
 - `pitch`: those sightings in metres on the pitch, through the registered homography.
 - `possession`: who has the ball, as spells of one player.
 - `rules`: passes, receptions, interceptions, recoveries, clearances, shots, saves, goals, balls out of play.
-- `spotter`: the `ActionSpotter` seam, the rule spotter behind it, floors per action and the answer's items.
+- `spotter`: the `ActionSpotter` seam, the evidence both spotters read, the rule spotter, the answer's items.
+- `learned`: a small logistic model per action over the rules' candidates (ACTION_SPOTTER=learned).
+- `choice`: which spotter ACTION_SPOTTER names.
 """

@@ -14,8 +14,8 @@ import numpy as np
 
 from scoreminer.contract.turbovision import FRAME_RATE, ActionItem
 from scoreminer.errors import ConfigError
-from scoreminer.inference.actions.pitch import snapshots
-from scoreminer.inference.actions.possession import keeper_teams, spells
+from scoreminer.inference.actions.pitch import Snapshot, snapshots
+from scoreminer.inference.actions.possession import Spell, keeper_teams, spells
 from scoreminer.inference.actions.rules import SpottedAction, spot
 from scoreminer.inference.actions.teams import attack_directions, fit_teams
 from scoreminer.inference.pipeline import PipelineOutput
@@ -37,27 +37,50 @@ class RuleSpotter:
 
     def candidates(self, output: PipelineOutput) -> list[SpottedAction]:
         """Every action the rules see, whatever its confidence, in 25-fps frames."""
-        if output.sightings is None:
-            raise ConfigError(
-                "the pipeline kept no sightings", "run it with PipelineConfig(sightings=True) to spot actions"
-            )
-        seen = output.sightings.sightings
-        teams = fit_teams(seen)
-        snaps = snapshots(seen, output.frames, teams)
-        xs: dict[int, list[float]] = defaultdict(list)
-        for snap in snaps:
-            for team, (x, _) in zip(snap.teams, snap.players, strict=False):
-                if team >= 0:
-                    xs[int(team)].append(float(x))
-        attack = attack_directions(xs)
-        fps = output.info.fps or FRAME_RATE
-        found = spot(snaps, spells(snaps, keeper_teams(snaps, attack), fps), attack, fps)
-        scale = FRAME_RATE / fps
-        return [SpottedAction(int(round(a.frame * scale)), a.action, round(a.confidence, 4)) for a in found]
+        return candidates_from(evidence(output))
 
     def spot(self, output: PipelineOutput) -> list[SpottedAction]:
         kept = [a for a in self.candidates(output) if a.confidence >= self.floors.get(a.action, 2.0)]
         return deduplicate(kept)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the spotters read of a run: processed frames on the pitch, possession spells, attack directions."""
+
+    snaps: list[Snapshot]
+    spells: list[Spell]
+    attack: dict[int, float]
+    fps: float
+    frames: int  # frames in the video
+    processed: list[int]  # the frames the models ran on (a snapshot needs a fit as well)
+
+
+def evidence(output: PipelineOutput) -> Evidence:
+    """The run's sightings on the pitch, teams fitted, possession found."""
+    if output.sightings is None:
+        raise ConfigError(
+            "the pipeline kept no sightings", "run it with PipelineConfig(sightings=True) to spot actions"
+        )
+    seen = output.sightings.sightings
+    teams = fit_teams(seen)
+    snaps = snapshots(seen, output.frames, teams)
+    xs: dict[int, list[float]] = defaultdict(list)
+    for snap in snaps:
+        for team, (x, _) in zip(snap.teams, snap.players, strict=False):
+            if team >= 0:
+                xs[int(team)].append(float(x))
+    attack = attack_directions(xs)
+    fps = output.info.fps or FRAME_RATE
+    processed = [r.frame_number for r in output.frames if r.processed]
+    return Evidence(snaps, spells(snaps, keeper_teams(snaps, attack), fps), attack, fps, len(output.frames), processed)
+
+
+def candidates_from(seen: Evidence) -> list[SpottedAction]:
+    """The rules' actions on this evidence, whatever their confidence, in 25-fps frames."""
+    found = spot(seen.snaps, seen.spells, seen.attack, seen.fps)
+    scale = FRAME_RATE / seen.fps
+    return [SpottedAction(int(round(a.frame * scale)), a.action, round(a.confidence, 4)) for a in found]
 
 
 def deduplicate(actions: list[SpottedAction]) -> list[SpottedAction]:
@@ -72,10 +95,3 @@ def deduplicate(actions: list[SpottedAction]) -> list[SpottedAction]:
 def answer_items(actions: list[SpottedAction]) -> list[ActionItem]:
     """The contract's items for these actions."""
     return [ActionItem(frame=a.frame, action=a.action, confidence=float(np.clip(a.confidence, 0, 1))) for a in actions]
-
-
-def make_spotter(name: str, floors: dict[str, float]) -> ActionSpotter:
-    """The spotter ACTION_SPOTTER names, with its floors."""
-    if name == "rules":
-        return RuleSpotter(dict(floors))
-    raise ConfigError(f"ACTION_SPOTTER={name} is not a spotter", "use ACTION_SPOTTER=rules")
