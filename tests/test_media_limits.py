@@ -187,8 +187,9 @@ def test_a_video_over_max_frames_is_refused_naming_video_url(downloader, tmp_pat
             assert media.path.stat().st_size > 0
 
 
-def test_processing_time_counts_from_arrival_queueing_included(downloader, tmp_path):
-    # A challenge that waited 11 s in the queue and took 2 s to answer reported 2 s; the validator saw 13.
+@pytest.fixture
+def service(downloader, tmp_path):
+    """A Turbo Vision service on fake models (each batch a little slow), and a clip it can answer."""
     import time
 
     from fakes import FakeDetector, FakeKeypoints
@@ -199,9 +200,16 @@ def test_processing_time_counts_from_arrival_queueing_included(downloader, tmp_p
     from scoreminer.server.service import MinerService
     from synthetic_video import write_synthetic_clip
 
-    clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=10, width=160, height=96)
-    pipeline = Pipeline(FakeDetector(clip), FakeKeypoints(), ByteTrackTracker, PipelineConfig(sightings=True))
-    service = MinerService(
+    clip = write_synthetic_clip(tmp_path / "clip.mp4", frames=40, width=160, height=96)
+
+    class SlowDetector(FakeDetector):
+        def __call__(self, frames):
+            time.sleep(0.05)
+            return super().__call__(frames)
+
+    config = PipelineConfig(sightings=True, batch_size=4)
+    pipeline = Pipeline(SlowDetector(clip), FakeKeypoints(), ByteTrackTracker, config)
+    miner = MinerService(
         keypair=None,
         pipeline=pipeline,
         downloader=downloader,
@@ -213,7 +221,75 @@ def test_processing_time_counts_from_arrival_queueing_included(downloader, tmp_p
         spotter=RuleSpotter({}),
     )
     with MediaServer({"clip.mp4": clip.path.read_bytes()}) as server:
-        request = ChallengeRequest(challenge_id="c", video_url=server.url("/video/clip.mp4"))
-        fresh = service.process_actions(request, "v")
-        waited = service.process_actions(request, "v", arrived=time.perf_counter() - 5.0)
+        yield miner, ChallengeRequest(challenge_id="c", video_url=server.url("/video/clip.mp4")), server
+
+
+def test_processing_time_counts_from_arrival_queueing_included(service):
+    # A challenge that waited 11 s in the queue and took 2 s to answer reported 2 s; the validator saw 13.
+    import time
+
+    from scoreminer.server.deadline import Deadline
+
+    miner, request, _ = service
+    fresh = miner.process_actions(request, "v")
+    waited = miner.process_actions(request, "v", Deadline.for_wait(30.0, time.perf_counter() - 5.0))
     assert fresh.processing_time < 5.0 <= waited.processing_time < fresh.processing_time + 6.0
+
+
+def test_a_challenge_whose_deadline_passed_in_the_queue_is_refused_without_fetching(service):
+    import time
+
+    from scoreminer.errors import DeadlinePassed
+    from scoreminer.server.deadline import Deadline
+
+    miner, request, server = service
+    fetched = server.total_requests
+    with pytest.raises(DeadlinePassed, match="deadline passed during the queue") as raised:
+        miner.process_actions(request, "v", Deadline.for_wait(30.0, time.perf_counter() - 40.0))
+    assert raised.value.http_status == 503 and server.total_requests == fetched
+    assert miner.process_actions(request, "v").prediction is not None  # the next good one is answered
+
+
+def test_inference_stops_when_the_deadline_passes_and_when_the_client_has_gone(service):
+    import time
+
+    from scoreminer.errors import ClientGone, DeadlinePassed
+    from scoreminer.server.deadline import Deadline
+
+    miner, request, _ = service
+    started = time.perf_counter()
+    with pytest.raises(DeadlinePassed, match="during inference"):
+        miner.process_actions(request, "v", Deadline(0.2))
+    assert time.perf_counter() - started < 0.45  # 10 batches of 50 ms would take 0.5 s and more
+    gone = Deadline(30.0)
+    gone.gone.set()
+    with pytest.raises(ClientGone):
+        miner.process_actions(request, "v", gone)
+
+
+def test_a_trickling_download_gives_up_at_the_challenges_deadline_not_download_timeout(downloader):
+    import time
+
+    from scoreminer.server.deadline import Deadline
+
+    with MediaServer() as server:
+        request = ChallengeRequest(challenge_id="c", video_url=server.url("/slow"))
+        started = time.perf_counter()
+        with pytest.raises(DownloadError, match="the download took over"):
+            with challenge_video(request, downloader, deadline=Deadline(1.0)):
+                pass
+        assert time.perf_counter() - started < 3.0  # DOWNLOAD_TIMEOUT_S here is 10 s
+
+
+def test_stopping_the_server_removes_the_media_of_challenges_in_flight(tmp_path):
+    # SIGTERM mid-challenge used to leave its scoreminer-video-*.mp4 behind: close() removes what is in flight.
+    folder = tmp_path / "media"
+    downloader = Downloader(10_000_000, 10.0, folder)
+    frames = [{"frame_id": 0, "data": base64.b64encode(png(64, 36)).decode()}]
+    with MediaServer({"a.png": png(64, 36)}) as server:
+        with downloader.fetch(server.url("/video/a.png")) as fetched:
+            with challenge_video(ChallengeRequest(challenge_id="c", frames=frames), downloader) as written:
+                assert fetched.exists() and written.path.exists()
+                downloader.close()  # what the app's shutdown does
+                assert not fetched.exists() and not written.path.exists()
+    assert not list(folder.iterdir())

@@ -20,7 +20,9 @@
           │    └── NonceError the nonce is stale, from the future, malformed or replayed (401)
           ├── StakeError      the signer may not use this miner (403)
           ├── BodyTooLarge    the request body is over the cap (413)
-          └── QueueFull       the answer would come after the validator stops waiting (503, Retry-After)
+          ├── QueueFull       the answer would come after the validator stops waiting (503, Retry-After)
+          ├── DeadlinePassed  the challenge's deadline passed mid-way: the work stops, the refusal leaves (503)
+          └── ClientGone      the client hung up: the work it started stops (499, read by nobody)
 
 The CLI catches the root once, prints one red line and exits with the error's `exit_code`:
 1 a command or check failed, 2 the command line is wrong, 3 `serve` refused to start (any error
@@ -136,6 +138,26 @@ class QueueFull(RequestRefused):
         super().__init__(f"the answer would take ~{projected_s:.0f} s, past the validator's wait")
         self.projected_s = projected_s
         self.retry_after_s = retry_after_s
+
+
+class DeadlinePassed(RequestRefused):
+    """The challenge's deadline (from its arrival) passed before its answer was ready."""
+
+    http_status = 503
+
+    def __init__(self, stage: str, seconds: float) -> None:
+        super().__init__(f"the {seconds:g} s deadline passed during {stage}: an answer now would come too late")
+        self.stage = stage
+
+
+class ClientGone(RequestRefused):
+    """The client hung up while its challenge was being worked on."""
+
+    http_status = 499  # nginx's "client closed request": nobody reads it
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(f"the client hung up during {stage}")
+        self.stage = stage
 
 
 class ManifestError(ScoreminerError):

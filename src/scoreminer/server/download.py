@@ -34,6 +34,7 @@ class Downloader:
         self.max_bytes = max_bytes
         self.timeout_s = timeout_s
         self.directory = directory
+        self._live: set[Path] = set()  # temp media of challenges in flight, removed on close if still there
         self._client = httpx.Client(
             timeout=httpx.Timeout(min(30.0, timeout_s), connect=10.0),
             follow_redirects=True,
@@ -47,12 +48,32 @@ class Downloader:
         return cls(settings.download_max_mb * 1_000_000, settings.download_timeout_s, settings.download_dir, transport)
 
     def close(self) -> None:
+        """Close the client and remove the media of any challenge still in flight (the server is stopping)."""
         self._client.close()
+        for path in list(self._live):
+            path.unlink(missing_ok=True)
+        self._live.clear()
 
     @contextmanager
-    def fetch(self, url: str, field: str = "video_url") -> Iterator[Path]:
+    def temp_file(self) -> Iterator[Path]:
+        """A new temp media path (TEMP_PREFIX, in DOWNLOAD_DIR), removed when the block exits or on close()."""
+        if self.directory:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(prefix=TEMP_PREFIX, suffix=".mp4", dir=self.directory, delete=False)
+        handle.close()
+        path = Path(handle.name)
+        self._live.add(path)
+        try:
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
+            self._live.discard(path)
+
+    @contextmanager
+    def fetch(self, url: str, field: str = "video_url", within_s: float | None = None) -> Iterator[Path]:
         """A temp file holding the media at `url` (`field` names it in errors: video_url, image_url, frame 3's url);
-        removed when the block exits, whatever happens."""
+        removed when the block exits, whatever happens. The download may take DOWNLOAD_TIMEOUT_S, or `within_s`
+        when that is less (what is left of the challenge's deadline)."""
         if not url.startswith(("http://", "https://")):
             raise DownloadError(f"{field} {url[:80]!r} is not http(s)", http_status=400)
         try:
@@ -61,16 +82,11 @@ class Downloader:
                 raise ValueError("no host, port 0 or whitespace")
         except ValueError as exc:  # urlsplit refuses a port past 65535 or a broken IPv6 literal
             raise DownloadError(f"{field} {url[:80]!r} is not a valid URL ({exc})", http_status=400) from None
-        if self.directory:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(prefix=TEMP_PREFIX, suffix=".mp4", dir=self.directory, delete=False)
-        path = Path(handle.name)
-        try:
-            with handle:
-                self._download(url, handle, field)
+        with self.temp_file() as path:
+            with path.open("wb") as handle:
+                limit = self.timeout_s if within_s is None else max(min(self.timeout_s, within_s), 0.0)
+                self._download(url, handle, field, limit)
             yield path
-        finally:
-            path.unlink(missing_ok=True)
 
     @retry(
         retry=retry_if_exception_type((httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError)),
@@ -78,7 +94,7 @@ class Downloader:
         wait=wait_fixed(0.5),
         reraise=True,
     )
-    def _stream(self, url: str, handle, deadline: float, field: str) -> int:
+    def _stream(self, url: str, handle, deadline: float, field: str, limit: float) -> int:
         handle.seek(0)
         handle.truncate()
         with self._client.stream("GET", url) as response:
@@ -93,13 +109,13 @@ class Downloader:
                 if size > self.max_bytes:
                     raise DownloadError(f"{field} passed the {self.max_bytes}-byte cap", http_status=400)
                 if time.monotonic() > deadline:
-                    raise DownloadError(f"{field}: the download took over {self.timeout_s:g} s")
+                    raise DownloadError(f"{field}: the download took over {limit:.3g} s")
                 handle.write(chunk)
         return size
 
-    def _download(self, url: str, handle, field: str) -> None:
+    def _download(self, url: str, handle, field: str, limit: float) -> None:
         try:
-            size = self._stream(url, handle, time.monotonic() + self.timeout_s, field)  # one deadline for all tries
+            size = self._stream(url, handle, time.monotonic() + limit, field, limit)  # one deadline for all tries
         except DownloadError:
             raise
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:

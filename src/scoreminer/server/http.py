@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -12,11 +13,22 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from scoreminer.errors import AuthError, BodyTooLarge, DownloadError, QueueFull, StakeError, VideoError
+from scoreminer.errors import (
+    AuthError,
+    BodyTooLarge,
+    ClientGone,
+    DeadlinePassed,
+    DownloadError,
+    QueueFull,
+    StakeError,
+    VideoError,
+)
 from scoreminer.network.auth.sr25519 import header
+from scoreminer.server.deadline import Deadline
 from scoreminer.server.service import MinerService
 
 log = logging.getLogger(__name__)
+DISCONNECT_POLL_S = 0.5  # how often a running challenge looks whether its client is still there
 Payload = TypeVar("Payload", bound=BaseModel)
 
 
@@ -68,14 +80,33 @@ async def signed_payload(
         return error(invalid_status, invalid(exc))
 
 
-async def answer(service: MinerService, challenge_id: str, work: Callable[[], BaseModel]) -> JSONResponse:
-    """Queue the challenge, run `work` off the event loop, and answer it, or say why not (503, 4xx, 502, 500)."""
+async def answer(
+    service: MinerService,
+    challenge_id: str,
+    work: Callable[[], BaseModel],
+    deadline: Deadline | None = None,
+    request: Request | None = None,
+) -> JSONResponse:
+    """Queue the challenge, run `work` off the event loop, and answer it, or say why not (503, 4xx, 502, 500).
+
+    While it runs, a client that hangs up sets `deadline.gone`, and the work stops at its next check."""
     try:
         async with service.queue.admit():
-            result = await run_in_threadpool(work)
+            task = asyncio.ensure_future(run_in_threadpool(work))
+            while request is not None and deadline is not None and not task.done():
+                await asyncio.wait({task}, timeout=DISCONNECT_POLL_S)
+                if not task.done() and await request.is_disconnected():
+                    deadline.gone.set()
+            result = await task
     except QueueFull as exc:
         log.warning("challenge %s refused: %s (queue depth %d)", challenge_id, exc, service.queue.depth)
         return error(exc.http_status, f"busy: {exc}", **{"Retry-After": str(exc.retry_after_s)})
+    except ClientGone as exc:
+        log.info("challenge %s: %s; its work stopped", challenge_id, exc)
+        return error(exc.http_status, str(exc))
+    except DeadlinePassed as exc:
+        log.warning("challenge %s: %s", challenge_id, exc)
+        return error(exc.http_status, str(exc), **{"Retry-After": "1"})
     except DownloadError as exc:
         log.warning("challenge %s: %s", challenge_id, exc)
         return error(exc.http_status, str(exc))

@@ -12,7 +12,6 @@ import binascii
 import io
 import itertools
 import struct
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,9 +23,10 @@ import numpy as np
 
 from scoreminer.contract.turbovision import FRAME_RATE, ChallengeFrame, ChallengeRequest
 from scoreminer.errors import DownloadError, MediaRefused, VideoError
-from scoreminer.server.download import TEMP_PREFIX, Downloader
+from scoreminer.server.download import Downloader
 
 if TYPE_CHECKING:
+    from scoreminer.server.deadline import Deadline
     from scoreminer.settings import Settings
 
 MIN_SIDE_PX, MAX_SIDE_PX = 16, 7680  # 7680: 8K UHD's width; OpenCV's MP4 writer refuses 8192 and up
@@ -62,26 +62,31 @@ class ChallengeVideo:
 
 @contextmanager
 def challenge_video(
-    request: ChallengeRequest, downloader: Downloader, limits: MediaLimits | None = None
+    request: ChallengeRequest,
+    downloader: Downloader,
+    limits: MediaLimits | None = None,
+    deadline: Deadline | None = None,
 ) -> Iterator[ChallengeVideo]:
     """The challenge's pixels as a temporary video, removed when the block exits; media over `limits` is
-    refused (MediaRefused, 413) before it is decoded."""
+    refused (MediaRefused, 413) before it is decoded, and a passed `deadline` stops the fetching."""
     limits = limits or MediaLimits()
+    within = None if deadline is None else deadline.remaining()
     if request.video_url:
-        with downloader.fetch(request.video_url) as path:
+        with downloader.fetch(request.video_url, within_s=within) as path:
             check_video(path, limits, "video_url")
             yield ChallengeVideo(path, None)
         return
     if request.frames:
         limits.check_count(len(request.frames), "frames")
         ordered = sorted(request.frames, key=lambda f: f.frame_id)
-        pictures = (_frame_picture(frame, downloader, limits) for frame in ordered)
+        pictures = (_frame_picture(frame, downloader, limits, deadline) for frame in ordered)
         ids = [frame.frame_id for frame in ordered]
     else:
         assert request.image_url is not None  # the request model admits no other case
         raw = _fetch_bytes(request.image_url, downloader, "image_url")
         pictures, ids = iter([_decode(raw, "image_url", limits.max_side_px)]), [0]
-    with _written(pictures, downloader.directory) as path:
+    with downloader.temp_file() as path:
+        _write(pictures, path)
         yield ChallengeVideo(path, ids)
 
 
@@ -103,7 +108,11 @@ def check_video(path: Path, limits: MediaLimits, field: str) -> None:
         )
 
 
-def _frame_picture(frame: ChallengeFrame, downloader: Downloader, limits: MediaLimits) -> np.ndarray:
+def _frame_picture(
+    frame: ChallengeFrame, downloader: Downloader, limits: MediaLimits, deadline: Deadline | None
+) -> np.ndarray:
+    if deadline is not None:
+        deadline.check("decoding the frames")
     return frame_picture(frame.frame_id, frame.data, frame.url, downloader, limits.max_side_px)
 
 
@@ -176,27 +185,17 @@ def _decode(raw: bytes, what: str, max_side_px: int = MAX_SIDE_PX) -> np.ndarray
     return picture
 
 
-@contextmanager
-def _written(pictures: Iterator[np.ndarray], directory: Path | None) -> Iterator[Path]:
+def _write(pictures: Iterator[np.ndarray], path: Path) -> None:
     # One frame decoded at a time, straight into the writer: 200 UHD frames never sit in memory together.
     first = next(pictures)
     height, width = first.shape[:2]
-    if directory:
-        directory.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(prefix=TEMP_PREFIX, suffix=".mp4", dir=directory, delete=False)
-    handle.close()
-    path = Path(handle.name)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), FRAME_RATE, (width, height))
+    if not writer.isOpened():
+        raise DownloadError("cannot write the challenge's frames as a video", http_status=500)
     try:
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), FRAME_RATE, (width, height))
-        if not writer.isOpened():
-            raise DownloadError("cannot write the challenge's frames as a video", http_status=500)
-        try:
-            for picture in itertools.chain([first], pictures):
-                # Frames of another size than the first are scaled to it: one video, one geometry.
-                same = picture if picture.shape[:2] == (height, width) else cv2.resize(picture, (width, height))
-                writer.write(same)
-        finally:
-            writer.release()
-        yield path
+        for picture in itertools.chain([first], pictures):
+            # Frames of another size than the first are scaled to it: one video, one geometry.
+            same = picture if picture.shape[:2] == (height, width) else cv2.resize(picture, (width, height))
+            writer.write(same)
     finally:
-        path.unlink(missing_ok=True)
+        writer.release()

@@ -21,6 +21,7 @@ from scoreminer.network.auth.schemes import SCHEMES, Scheme
 from scoreminer.network.auth.sr25519 import header
 from scoreminer.network.auth.verify import StakePolicy, authorize
 from scoreminer.network.chain.metagraph import Metagraph
+from scoreminer.server.deadline import Deadline
 from scoreminer.server.download import Downloader
 from scoreminer.server.media import MediaLimits, challenge_video, check_video
 from scoreminer.server.queue import ChallengeQueue
@@ -79,20 +80,23 @@ class MinerService:
         return authorize(headers, body, self.hotkey, self.nonces, self.metagraph, self.policy, self.scheme.verify)
 
     def process_actions(
-        self, request: tv.ChallengeRequest, validator: str, arrived: float | None = None
+        self, request: tv.ChallengeRequest, validator: str, deadline: Deadline | None = None
     ) -> tv.ChallengeResponse:
         """Turbo Vision: fetch the media, run the pipeline, spot the actions; runs off the event loop.
 
-        `processing_time` counts from `arrived` (time.perf_counter() when the request came in): queueing too."""
+        Every stage stops once `deadline` (from the request's arrival) has passed; `processing_time` counts from
+        the arrival, queueing included."""
         if self.spotter is None:
             raise RuntimeError("no action spotter: the service was not built for turbovision-private")
         started = time.perf_counter()
-        arrived = started if arrived is None else arrived
+        deadline = deadline or Deadline.for_wait(self.queue.deadline_s, started)
+        arrived = deadline.started
         ok = False
         try:
-            with challenge_video(request, self.downloader, self.limits) as media:
+            deadline.check("the queue")
+            with challenge_video(request, self.downloader, self.limits, deadline) as media:
                 fetched = time.perf_counter()
-                output = self._run_pipeline(media.path, request.video_url or "the challenge's frames")
+                output = self._run_pipeline(media.path, request.video_url or "the challenge's frames", deadline)
                 spotted = self.spotter.spot(output)
             if media.frame_ids is not None:  # frame payloads: answer in the ids that were sent
                 spotted = [replace(a, frame=_sent_id(media.frame_ids, a.frame)) for a in spotted]
@@ -120,12 +124,14 @@ class MinerService:
         finally:
             self._record(ok, time.perf_counter() - started)
 
-    def process(self, request: ChallengeRequest, validator: str) -> ChallengeAnswer:
-        """Download the video and answer every frame; runs off the event loop."""
+    def process(self, request: ChallengeRequest, validator: str, deadline: Deadline | None = None) -> ChallengeAnswer:
+        """Download the video and answer every frame; runs off the event loop; stops once `deadline` has passed."""
         started = time.perf_counter()
+        deadline = deadline or Deadline.for_wait(self.queue.deadline_s, started)
         ok = False
         try:
-            with self.downloader.fetch(str(request.video_url)) as path:
+            deadline.check("the queue")
+            with self.downloader.fetch(str(request.video_url), within_s=deadline.remaining()) as path:
                 check_video(path, self.limits, "video_url")
                 downloaded = time.perf_counter()
                 log.info(
@@ -134,7 +140,7 @@ class MinerService:
                     path.stat().st_size / 1e6,
                     downloaded - started,
                 )
-                output = self._run_pipeline(path, str(request.video_url))
+                output = self._run_pipeline(path, str(request.video_url), deadline)
                 stages = output.timings.as_dict()
                 log.info(
                     "challenge %s: %d frames through the pipeline in %.2f s (decode wait %.2f, inference %.2f, "
@@ -163,9 +169,9 @@ class MinerService:
         finally:
             self._record(ok, time.perf_counter() - started)
 
-    def _run_pipeline(self, path, url: str) -> PipelineOutput:
+    def _run_pipeline(self, path, url: str, deadline: Deadline) -> PipelineOutput:
         try:
-            return self.pipeline.run(path)
+            return self.pipeline.run(path, progress=lambda _: deadline.check("inference"))
         except VideoError as exc:  # name the URL the validator sent, not our temp file
             raise VideoError(exc.problem.replace(str(path), f"the video at {url[:120]}"), exc.fix) from None
 
