@@ -31,9 +31,17 @@ def main() -> int:
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "no output"
     data = json.loads(report.read_text()) if report.exists() else {"rows": [], "figures": {}}
     (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "reliability.md").write_text(render(data, summary, time.time() - started))
+    out = ROOT / "docs" / "reliability.md"
+    kept = _kept_section(out.read_text()) if out.exists() else ""
+    out.write_text(render(data, summary, time.time() - started) + kept)
     print(summary)
     return run.returncode
+
+
+def _kept_section(text: str) -> str:
+    """The hostile-media section (from benchmarks/bench_hostile_media.py), carried over a regeneration."""
+    start = text.find("<!-- hostile:start -->")
+    return "\n" + text[start:] if start >= 0 else ""
 
 
 def render(data: dict, summary: str, seconds: float) -> str:

@@ -28,7 +28,7 @@ from scoreminer.inference.actions.spotter import deduplicate
 from scoreminer.scoring.actions import RULES, score_actions
 
 sys.path.insert(0, str(Path(__file__).parent))
-from evaluate_actions import FLOORS, SPOTTED, evaluate, table  # noqa: E402 - the sibling script's report helpers
+from evaluate_actions import FLOORS, SPOTTED, evaluate, table  # the sibling script's report helpers
 
 Clip = tuple[list[SpottedAction], np.ndarray, list[dict]]
 

@@ -80,9 +80,9 @@ def refine(
         ).x
     refined = cv2.getPerspectiveTransform(anchors.astype(np.float32), params.reshape(4, 2).astype(np.float32))
     after = on_line_share(refined, distance, width, height)
-    moved = after is not None and _shift(homography, refined, width, height) <= max_shift_px
-    if moved and after >= max(before, MIN_ON_LINE):
-        return LineFit(refined, after)
+    if after is not None and after >= max(before, MIN_ON_LINE):
+        if _shift(homography, refined, width, height) <= max_shift_px:
+            return LineFit(refined, after)
     if before >= SETTLED_ON_LINE:  # already on the lines: the fit only wandered, the start stands
         return LineFit(homography, before)
     return None

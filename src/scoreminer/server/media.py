@@ -79,7 +79,7 @@ def challenge_video(
     if request.frames:
         limits.check_count(len(request.frames), "frames")
         ordered = sorted(request.frames, key=lambda f: f.frame_id)
-        pictures = (_frame_picture(frame, downloader, limits, deadline) for frame in ordered)
+        pictures: Iterator[np.ndarray] = (_frame_picture(frame, downloader, limits, deadline) for frame in ordered)
         ids = [frame.frame_id for frame in ordered]
     else:
         assert request.image_url is not None  # the request model admits no other case
